@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Generates a service repository from a packed tarball, exactly as a user would with
+# `npx projen new --from cicd-service-template`, then builds it.
+# Usage: scripts/generate.sh <tarball> <empty-or-new-dir> [projen new options...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tgz=$(realpath "$1")
+target=$2
+shift 2
+mkdir -p "$target"
+cd "$target"
+"$root/node_modules/.bin/projen" new --from "cicd-service-template@file:$tgz" "$@"
+npx projen build

@@ -1,0 +1,2 @@
+export * from './project/cicd-service-project';
+export * from './pipeline/cicd-pipeline-stack';

@@ -1,0 +1,175 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { awscdk, SampleFile, TextFile } from 'projen';
+import { TemplateRenderer } from './template-renderer';
+import { resolveServiceSettings, ServiceSettings } from '../shared/service-settings';
+
+/** The npm name of this package, as the generated repository depends on it. */
+const PACKAGE_NAME = 'cicd-service-template';
+
+/**
+ * Options of the service itself; every one is also a `projen new` flag
+ * (for example `--container-port 3000`).
+ */
+export interface CicdServiceOptions {
+  /**
+   * Name of the service. It names the CodeCommit and ECR repositories, the ECS cluster, service and
+   * container, and the log groups: 1 to 32 lowercase letters and digits in words joined by single
+   * hyphens, starting with a letter.
+   *
+   * @default - the project `name`, lowercased, with other characters turned into hyphens
+   */
+  readonly serviceName?: string;
+
+  /**
+   * TCP port the service listens on inside the container (1024-65535: the container runs as a
+   * non-root user, which cannot bind lower ports). The Dockerfile, the task definition, the target
+   * group and the health check all use it.
+   *
+   * @default 8080
+   */
+  readonly containerPort?: number;
+
+  /**
+   * URL path that answers 200 when the service is healthy; the load balancer checks it.
+   *
+   * @default "/health"
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Fargate CPU units for one task: 256, 512, 1024, 2048, 4096, 8192 or 16384.
+   *
+   * @default 256
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory for one task in MiB; must be a size Fargate pairs with `cpu`.
+   *
+   * @default 512 (or the smallest size allowed for `cpu`)
+   */
+  readonly memory?: number;
+
+  /**
+   * Number of tasks to run, and the lower bound of CPU-based autoscaling (1-100).
+   *
+   * @default 1
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Upper bound of CPU-based autoscaling (desiredCount-100).
+   *
+   * @default max(4, desiredCount)
+   */
+  readonly maxCount?: number;
+
+  /**
+   * Branch of the CodeCommit repository whose pushes run the pipeline.
+   *
+   * @default "main"
+   */
+  readonly branch?: string;
+
+  /**
+   * CodeBuild image that runs `buildspec.yml`.
+   *
+   * @default "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+   */
+  readonly buildImage?: string;
+}
+
+/**
+ * Options for `CicdServiceProject`.
+ */
+export interface CicdServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOptions, CicdServiceOptions {}
+
+/**
+ * A containerized service on AWS with its CI/CD pipeline: a sample HTTP service, its Dockerfile and
+ * `buildspec.yml`, and a CDK app that deploys `CicdPipelineStack` (CodeCommit, CodeBuild, ECR, ECS
+ * Fargate and CodePipeline).
+ *
+ * @pjid cicd-service
+ */
+export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
+  /** The validated service settings, with every default applied. */
+  public readonly serviceName: string;
+  /** Port the container listens on. */
+  public readonly containerPort: number;
+  /** Health check path of the service. */
+  public readonly healthCheckPath: string;
+
+  /** @internal */
+  public readonly _settings: ServiceSettings;
+
+  constructor(options: CicdServiceProjectOptions) {
+    // Validate before projen creates a single component: a bad option must not leave files behind.
+    const settings = CicdServiceProject.resolveSettings(options);
+    super({
+      sampleCode: false,
+      github: false,
+      ...options,
+    });
+    this._settings = settings;
+    this.serviceName = settings.serviceName;
+    this.containerPort = settings.containerPort;
+    this.healthCheckPath = settings.healthCheckPath;
+
+    if (!this.deps.all.some((d) => d.name === PACKAGE_NAME)) {
+      this.addDevDeps(`${PACKAGE_NAME}@^${packageVersion()}`);
+    }
+
+    // The CDK app is build-time code (the service has its own package): it may import the
+    // pipeline stack from this package, which `projen new` lists as a devDependency.
+    this.eslint?.addRules({
+      'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }],
+    });
+
+    const renderer = new TemplateRenderer();
+    const view = { ...settings, packageName: PACKAGE_NAME };
+
+    // Managed: the stack's settings follow the options in .projenrc.ts on every synth.
+    new TextFile(this, path.posix.join(this.srcdir, 'service-settings.ts'), {
+      marker: true,
+      readonly: true,
+      lines: renderer.renderLines('app/service-settings.ts', view),
+    });
+
+    // User-owned: the CDK entrypoint is the user's to extend with more stacks or constructs.
+    new SampleFile(this, path.posix.join(this.srcdir, this.appEntrypoint), {
+      contents: renderer.render('app/main.ts', view),
+    });
+    new SampleFile(this, path.posix.join(this.testdir, 'main.test.ts'), {
+      contents: renderer.render('app/main.test.ts', view),
+    });
+  }
+
+  private static resolveSettings(options: CicdServiceProjectOptions): ServiceSettings {
+    const o = options as unknown as Record<string, unknown>;
+    return resolveServiceSettings({
+      serviceName: o.serviceName === undefined ? deriveServiceName(options.name) : o.serviceName,
+      containerPort: o.containerPort,
+      healthCheckPath: o.healthCheckPath,
+      cpu: o.cpu,
+      memoryMiB: o.memory,
+      desiredCount: o.desiredCount,
+      maxCount: o.maxCount,
+      branch: o.branch,
+      buildImage: o.buildImage,
+    });
+  }
+}
+
+/** The project name made into a service name: `@acme/Orders_API` becomes `orders-api`. */
+function deriveServiceName(name: string): string {
+  const base = String(name ?? '').replace(/^@[^/]*\//, '');
+  return base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 32).replace(/-+$/, '');
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8'));
+  const version: string = pkg.version;
+  // An unreleased build (0.0.0) accepts any version the user installs.
+  return version === '0.0.0' ? '0' : version;
+}

@@ -1,0 +1,64 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthSnapshot } from 'projen/lib/util/synth';
+import { CicdServiceProject, CicdServiceProjectOptions } from '../../src';
+
+function newProject(options: Partial<CicdServiceProjectOptions> = {}): CicdServiceProject {
+  return new CicdServiceProject({
+    name: 'orders-api',
+    defaultReleaseBranch: 'main',
+    cdkVersion: '2.189.1',
+    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-project-')),
+    ...options,
+  });
+}
+
+describe('CicdServiceProject', () => {
+  test('writes the CDK app that deploys the bundled pipeline stack', () => {
+    const out = synthSnapshot(newProject());
+    expect(out['src/main.ts']).toContain("import { CicdPipelineStack } from 'cicd-service-template';");
+    expect(out['src/service-settings.ts']).toContain("serviceName: 'orders-api'");
+    expect(out['src/service-settings.ts']).toContain('containerPort: 8080');
+    expect(out['test/main.test.ts']).toContain('CicdPipelineStack');
+  });
+
+  test('depends on this package so the app can import the stack', () => {
+    const out = synthSnapshot(newProject());
+    expect(out['package.json'].devDependencies).toHaveProperty('cicd-service-template');
+  });
+
+  test('keeps a dependency spec given by projen new', () => {
+    const out = synthSnapshot(newProject({ devDeps: ['cicd-service-template@file:/tmp/x.tgz'] }));
+    expect(out['package.json'].devDependencies['cicd-service-template']).toBe('file:/tmp/x.tgz');
+  });
+
+  test('derives the service name from the project name', () => {
+    const out = synthSnapshot(newProject({ name: '@acme/Orders_API' }));
+    expect(out['src/service-settings.ts']).toContain("serviceName: 'orders-api'");
+  });
+
+  test('options flow into the settings file', () => {
+    const out = synthSnapshot(newProject({ serviceName: 'billing', containerPort: 3000, cpu: 512, memory: 2048, branch: 'trunk' }));
+    const settings: string = out['src/service-settings.ts'];
+    expect(settings).toContain("serviceName: 'billing'");
+    expect(settings).toContain('containerPort: 3000');
+    expect(settings).toContain('cpu: 512');
+    expect(settings).toContain('memory: 2048');
+    expect(settings).toContain("branch: 'trunk'");
+  });
+
+  test.each([
+    ['containerPort', null, /Invalid option "containerPort": got null/],
+    ['containerPort', 80, /"containerPort".*integer from 1024 to 65535/],
+    ['serviceName', 'Bad_Name', /"serviceName": got "Bad_Name"/],
+    ['cpu', 300, /"cpu": got 300/],
+    ['memory', 600, /"memory": got 600/],
+  ])('rejects %s = %p before writing anything', (option, value, message) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-project-'));
+    expect(() => new CicdServiceProject({
+      name: 'orders-api', defaultReleaseBranch: 'main', cdkVersion: '2.189.1', outdir, [option]: value,
+    } as CicdServiceProjectOptions)).toThrow(message);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+});
