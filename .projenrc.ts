@@ -46,8 +46,9 @@ const project = new cdk.JsiiProject({
   gitignore: ['/demo/', '/.tmp/'],
 });
 
-// Templates are read at run time from the installed package.
+// Templates are read at run time from the installed package; nothing else of the repository is shipped.
 project.npmignore?.include('/templates/');
+project.npmignore?.exclude('/demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '*.tgz');
 
 const e2e = project.addTask('test:e2e', {
   description: 'Packs the package and generates, builds and checks a service repository from the tarball',

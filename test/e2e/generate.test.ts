@@ -15,6 +15,9 @@ describe('a repository generated from the packed tarball', () => {
     const list = require('child_process').execFileSync('tar', ['tzf', packedTarball()], { encoding: 'utf-8' }) as string;
     expect(list).toContain('package/templates/app/main.ts.mustache');
     expect(list).toContain('package/lib/project/template-renderer.js');
+    // Only the package itself: no demo repository, scripts or build leftovers.
+    const top = new Set(list.split('\n').filter(Boolean).map((entry) => entry.split('/')[1]));
+    expect([...top].sort()).toEqual(['.jsii', 'LICENSE', 'README.md', 'lib', 'node_modules', 'package.json', 'templates']);
   });
 
   test('renders its files from the installed package', () => {

@@ -7,6 +7,13 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 let tarball: string | undefined;
 
+/** The environment of a developer's shell: projen installs with `npm ci` (a frozen lockfile) when CI is set. */
+export function developerEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.CI;
+  return env;
+}
+
 /** Packs this package once per test run and returns the tarball's absolute path. */
 export function packedTarball(): string {
   if (!tarball) {
@@ -24,7 +31,7 @@ export function generateRepository(extraArgs: string[] = []): string {
   execFileSync('bash', [path.join(ROOT, 'scripts', 'generate.sh'), packedTarball(), dir, '--no-git', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CI: 'true' },
+    env: developerEnv(),
   });
   return dir;
 }
