@@ -48,6 +48,12 @@ const project = new cdk.JsiiProject({
   gitignore: ['/demo/', '/.tmp/', '/.venv/'],
 });
 
+// ESLint parses src/, test/ and .projenrc.ts with the dev tsconfig, which includes them all
+// (tsconfig.json covers src/ only).
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectService', undefined);
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.project', './tsconfig.dev.json');
+project.tsconfigDev.addInclude('.projenrc.ts');
+
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
 project.npmignore?.include('/templates/');
 project.npmignore?.exclude('/demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '*.tgz');
