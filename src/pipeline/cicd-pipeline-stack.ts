@@ -130,13 +130,18 @@ export interface CicdPipelineStackProps extends StackProps {
  * builds and pushes the image to ECR, an ECS Fargate service behind an Application Load Balancer,
  * and a CodePipeline (Source -> Build -> Deploy) that deploys every push to the branch.
  *
- * The first `cdk deploy` succeeds before any image exists: the service then runs no task until the
- * pipeline has deployed one. A later `cdk deploy` keeps the image the pipeline deployed (see
- * `serviceImage`).
+ * First and later deploys: on every deploy the `serviceImage` custom resource looks up the image
+ * the service runs (else the newest image in ECR) and its desired count. The first `cdk deploy`
+ * therefore succeeds before any image exists: the task definition names a placeholder image that is
+ * never pulled, as the service runs no task and the autoscaling minimum is 0. The first pipeline
+ * run deploys the built image, then its `EnsureRunning` action sets the desired count; the next
+ * `cdk deploy` restores the autoscaling minimum. A later `cdk deploy` (for example of a new `cpu`)
+ * keeps the image the pipeline deployed and the current desired count.
  *
- * Removal: the CodeCommit repository is retained when the stack is deleted (it holds the source);
- * the ECR repository is emptied and deleted (every image can be rebuilt from the source); the
- * artifact and log buckets are retained and expire their objects after `artifactRetentionDays`.
+ * Removal: the CodeCommit repository is retained when the stack is deleted (it holds the source;
+ * delete it by hand before creating the stack again under the same service name); the ECR
+ * repository is emptied and deleted (every image can be rebuilt from the source); the artifact and
+ * log buckets are retained and expire their objects after `artifactRetentionDays`.
  */
 export class CicdPipelineStack extends Stack {
   /** The source repository. */
