@@ -24,6 +24,9 @@ import { BUILD_ENV, InvalidOptionError, resolveServiceSettings, ServiceSettings 
 /** Where the Lambda handlers are: `src/pipeline/handlers` in the sources, `lib/pipeline/handlers` once compiled. */
 const HANDLERS_DIR = path.join(__dirname, 'handlers');
 
+/** The key under which buildspec.yml's `reports` section sends the JUnit results. */
+const TEST_REPORT_KEY = 'unit-tests';
+
 /** Build images that CodeBuild provides; anything else is pulled from a registry. */
 const CURATED_IMAGE_PREFIX = 'aws/codebuild/';
 
@@ -279,10 +282,11 @@ export class CicdPipelineStack extends Stack {
       grantReportGroupPermissions: false,
       timeout: Duration.minutes(30),
     });
-    // buildspec.yml reports JUnit results under the "tests" key: CodeBuild then writes to the group
-    // named "<project>-tests", created here so that the project needs no CreateReportGroup permission.
+    // buildspec.yml reports JUnit results under the "unit-tests" key: CodeBuild then writes to the
+    // group named "<project>-unit-tests", created here so that the project needs no CreateReportGroup
+    // permission.
     this.testReportGroup = new codebuild.ReportGroup(this, 'TestReportGroup', {
-      reportGroupName: `${name}-build-tests`,
+      reportGroupName: `${name}-build-${TEST_REPORT_KEY}`,
       type: codebuild.ReportGroupType.TEST,
       removalPolicy: RemovalPolicy.DESTROY,
     });

@@ -204,9 +204,9 @@ describe('CodeBuild', () => {
     expect(project.Properties.Environment.Type).toBe('LINUX_CONTAINER');
   });
 
-  test('the JUnit report group is named for the "tests" key of buildspec.yml and is the only one the project writes to', () => {
+  test('the JUnit report group is named for the "unit-tests" key of buildspec.yml and is the only one the project writes to', () => {
     const [groupId, group] = only(base, 'AWS::CodeBuild::ReportGroup');
-    expect(group.Properties).toEqual(expect.objectContaining({ Name: 'orders-build-tests', Type: 'TEST' }));
+    expect(group.Properties).toEqual(expect.objectContaining({ Name: 'orders-build-unit-tests', Type: 'TEST' }));
     const [, project] = only(base, 'AWS::CodeBuild::Project');
     expect(project.Properties.Name).toBe('orders-build');
     const statements = policyStatementsOf(base, project.Properties.ServiceRole['Fn::GetAtt'][0]);
