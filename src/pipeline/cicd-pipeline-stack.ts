@@ -137,9 +137,9 @@ export interface CicdPipelineStackProps extends StackProps {
  * the service runs (else the newest image in ECR) and its desired count. The first `cdk deploy`
  * therefore succeeds before any image exists: the task definition names a placeholder image that is
  * never pulled, as the service runs no task and the autoscaling minimum is 0. The first pipeline
- * run deploys the built image, then its `EnsureRunning` action sets the desired count; the next
- * `cdk deploy` restores the autoscaling minimum. A later `cdk deploy` (for example of a new `cpu`)
- * keeps the image the pipeline deployed and the current desired count.
+ * run deploys the built image, then its `EnsureRunning` action sets the desired count; autoscaling
+ * scales out but not in until the next `cdk deploy` restores the minimum. A later `cdk deploy`
+ * (for example of a new `cpu`) keeps the image the pipeline deployed and the current desired count.
  *
  * Removal: the CodeCommit repository is retained when the stack is deleted (it holds the source;
  * delete it by hand before creating the stack again under the same service name); the ECR
@@ -429,9 +429,15 @@ export class CicdPipelineStack extends Stack {
       scaleOutCooldown: Duration.minutes(1),
     });
     // While no image exists (bootstrap), the minimum is 0: registering the scalable target would
-    // otherwise start tasks that have nothing to pull.
+    // otherwise start tasks that have nothing to pull. Scale-in stays suspended until the next deploy
+    // after the first image, so that the service that EnsureRunning starts cannot be scaled in to 0.
     const scalableTarget = scaling.node.findChild('Target').node.defaultChild as appscaling.CfnScalableTarget;
     scalableTarget.addPropertyOverride('MinCapacity', this.serviceImage.getAtt('MinCapacity'));
+    scalableTarget.addPropertyOverride('SuspendedState', {
+      DynamicScalingInSuspended: this.serviceImage.getAtt('Bootstrap'),
+      DynamicScalingOutSuspended: false,
+      ScheduledScalingSuspended: false,
+    });
 
     // ---------------------------------------------------------------- pipeline
     this.ensureRunningFunction = this.createEnsureRunningFunction(settings, logRetention);

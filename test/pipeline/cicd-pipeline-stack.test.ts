@@ -326,6 +326,12 @@ describe('ECS', () => {
     const [, target] = only(s, 'AWS::ApplicationAutoScaling::ScalableTarget');
     expect(target.Properties.MaxCapacity).toBe(max);
     expect(target.Properties.MinCapacity).toEqual({ 'Fn::GetAtt': [crId, 'MinCapacity'] });
+    // No scale-in while bootstrapping: the minimum is then 0.
+    expect(target.Properties.SuspendedState).toEqual({
+      DynamicScalingInSuspended: { 'Fn::GetAtt': [crId, 'Bootstrap'] },
+      DynamicScalingOutSuspended: false,
+      ScheduledScalingSuspended: false,
+    });
     const [, policy] = only(s, 'AWS::ApplicationAutoScaling::ScalingPolicy');
     expect(policy.Properties.TargetTrackingScalingPolicyConfiguration).toEqual(expect.objectContaining({
       TargetValue: cpu,
