@@ -21,11 +21,12 @@ const project = new cdk.JsiiProject({
   // One dev tsconfig at the top level covers src/, test/ and .projenrc.ts.
   tsconfigDevFile: 'tsconfig.dev.json',
 
-  peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0', 'aws-cdk-lib@^2.189.1'],
+  // aws-cdk-lib 2.257 or later: CicdPipelineStack records its cdk-nag acknowledgments with Validations.
+  peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0'],
   // Tests run against the current releases (cdk-nag needs a recent aws-cdk-lib).
   peerDependencyOptions: { pinnedDevDependency: false },
   bundledDeps: ['mustache'],
-  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25'],
+  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2'],
 
   publishToPypi: {
     distName: 'cicd-service-template',
@@ -43,12 +44,22 @@ const project = new cdk.JsiiProject({
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
     },
   },
-  gitignore: ['/demo/', '/.tmp/'],
+  // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
+  gitignore: ['/demo/', '/.tmp/', '/.venv/'],
 });
+
+// ESLint parses src/, test/ and .projenrc.ts with the dev tsconfig, which includes them all
+// (tsconfig.json covers src/ only).
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectService', undefined);
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.project', './tsconfig.dev.json');
+project.tsconfigDev.addInclude('.projenrc.ts');
 
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
 project.npmignore?.include('/templates/');
 project.npmignore?.exclude('/demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '*.tgz');
+
+// Lambda handlers are plain JavaScript files shipped as assets: tsc does not copy them into lib/.
+project.compileTask.exec('mkdir -p lib/pipeline/handlers && cp src/pipeline/handlers/*.js lib/pipeline/handlers/');
 
 const e2e = project.addTask('test:e2e', {
   description: 'Packs the package and generates, builds and checks a service repository from the tarball',
