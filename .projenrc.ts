@@ -56,7 +56,7 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
 project.npmignore?.include('/templates/');
-project.npmignore?.exclude('/demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '*.tgz');
+project.npmignore?.exclude('/demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '/API.md', '*.tgz');
 
 // Lambda handlers are plain JavaScript files shipped as assets: tsc does not copy them into lib/.
 project.compileTask.exec('mkdir -p lib/pipeline/handlers && cp src/pipeline/handlers/*.js lib/pipeline/handlers/');

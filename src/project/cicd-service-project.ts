@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { awscdk, SampleFile, TextFile } from 'projen';
 import { TemplateRenderer } from './template-renderer';
-import { resolveServiceSettings, ServiceSettings } from '../shared/service-settings';
+import { MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
 /** The npm name of this package, as the generated repository depends on it. */
 const PACKAGE_NAME = 'cicd-service-template';
@@ -105,11 +105,13 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
 
   constructor(options: CicdServiceProjectOptions) {
     // Validate before projen creates a single component: a bad option must not leave files behind.
-    const settings = CicdServiceProject.resolveSettings(options);
+    const settings = resolveProjectSettings(options);
     super({
       sampleCode: false,
       github: false,
       ...options,
+      // `projen new` writes projen's own default cdkVersion, older than the stack needs.
+      cdkVersion: versionLower(options.cdkVersion, MIN_CDK_VERSION) ? MIN_CDK_VERSION : options.cdkVersion,
     });
     this._settings = settings;
     this.serviceName = settings.serviceName;
@@ -144,21 +146,22 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       contents: renderer.render('app/main.test.ts', view),
     });
   }
+}
 
-  private static resolveSettings(options: CicdServiceProjectOptions): ServiceSettings {
-    const o = options as unknown as Record<string, unknown>;
-    return resolveServiceSettings({
-      serviceName: o.serviceName === undefined ? deriveServiceName(options.name) : o.serviceName,
-      containerPort: o.containerPort,
-      healthCheckPath: o.healthCheckPath,
-      cpu: o.cpu,
-      memoryMiB: o.memory,
-      desiredCount: o.desiredCount,
-      maxCount: o.maxCount,
-      branch: o.branch,
-      buildImage: o.buildImage,
-    });
-  }
+/** Validates the project's service options; the CLI may deliver any type, so nothing is trusted. */
+function resolveProjectSettings(options: CicdServiceProjectOptions): ServiceSettings {
+  const o = options as unknown as Record<string, unknown>;
+  return resolveServiceSettings({
+    serviceName: o.serviceName === undefined ? deriveServiceName(options.name) : o.serviceName,
+    containerPort: o.containerPort,
+    healthCheckPath: o.healthCheckPath,
+    cpu: o.cpu,
+    memoryMiB: o.memory,
+    desiredCount: o.desiredCount,
+    maxCount: o.maxCount,
+    branch: o.branch,
+    buildImage: o.buildImage,
+  });
 }
 
 /** The project name made into a service name: `@acme/Orders_API` becomes `orders-api`. */

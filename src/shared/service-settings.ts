@@ -5,6 +5,22 @@
  * definition.
  */
 
+/**
+ * The lowest aws-cdk-lib the pipeline stack works with (the package's peer dependency; cdk-nag 3
+ * needs it too). A generated project asking for less is raised to it.
+ */
+export const MIN_CDK_VERSION = '2.257.0';
+
+/** True when semantic version `a` is lower than `b` (prerelease tags are ignored). */
+export function versionLower(a: string, b: string): boolean {
+  const parse = (v: string) => v.replace(/^[^0-9]*/, '').split(/[.+-]/).slice(0, 3).map((n) => parseInt(n, 10) || 0);
+  const [x, y] = [parse(a), parse(b)];
+  for (let i = 0; i < 3; i++) {
+    if (x[i] !== y[i]) return x[i] < y[i];
+  }
+  return false;
+}
+
 /** Default values, in one place. */
 export const DEFAULTS = {
   containerPort: 8080,
@@ -54,17 +70,19 @@ export class InvalidOptionError extends Error {
 
 /** Renders a value for an error message without letting a huge or hostile value flood it. */
 export function describe(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = Object.prototype.toString.call(value);
-    }
+  const shown = typeof value === 'string' ? JSON.stringify(value) : showNonString(value);
+  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
+}
+
+function showNonString(value: unknown): string {
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** Options that describe the service; each is optional except the name. */

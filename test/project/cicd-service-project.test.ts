@@ -33,6 +33,13 @@ describe('CicdServiceProject', () => {
     expect(out['package.json'].devDependencies['cicd-service-template']).toBe('file:/tmp/x.tgz');
   });
 
+  test('raises a cdkVersion below what the stack needs, and keeps a higher one', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8'));
+    const peerMin = String(pkg.peerDependencies['aws-cdk-lib']).replace(/^\^/, '');
+    expect(synthSnapshot(newProject())['package.json'].dependencies['aws-cdk-lib']).toBe(`^${peerMin}`);
+    expect(synthSnapshot(newProject({ cdkVersion: '2.300.1' }))['package.json'].dependencies['aws-cdk-lib']).toBe('^2.300.1');
+  });
+
   test('derives the service name from the project name', () => {
     const out = synthSnapshot(newProject({ name: '@acme/Orders_API' }));
     expect(out['src/service-settings.ts']).toContain("serviceName: 'orders-api'");
