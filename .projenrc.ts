@@ -25,7 +25,7 @@ const project = new cdk.JsiiProject({
   // Tests run against the current releases (cdk-nag needs a recent aws-cdk-lib).
   peerDependencyOptions: { pinnedDevDependency: false },
   bundledDeps: ['mustache'],
-  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25'],
+  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'ajv@^8.17.1', 'yaml@^2.8.1', 'semver', '@types/semver'],
 
   publishToPypi: {
     distName: 'cicd-service-template',
@@ -40,11 +40,18 @@ const project = new cdk.JsiiProject({
   jestOptions: {
     jestConfig: {
       // The end-to-end tests pack the package and run `projen new`; they run from `test:e2e`.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      // The image test builds a container image with buildah; it runs from `test:image`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/'],
     },
   },
   gitignore: ['/demo/', '/.tmp/'],
 });
+
+// ESLint parses src/, test/ and .projenrc.ts with the dev tsconfig, which includes them all
+// (tsconfig.json covers src/ only).
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectService', undefined);
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.project', './tsconfig.dev.json');
+project.tsconfigDev.addInclude('.projenrc.ts');
 
 // Templates are read at run time from the installed package.
 project.npmignore?.include('/templates/');
@@ -54,5 +61,10 @@ const e2e = project.addTask('test:e2e', {
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand test/e2e',
 });
 e2e.env('CICD_TEMPLATE_E2E', '1');
+
+project.addTask('test:image', {
+  description: 'Builds the generated Dockerfile with buildah on a local base image, runs the service and checks the layer cache',
+  exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/image',
+});
 
 project.synth();
