@@ -5,10 +5,10 @@ import { BUILD_ENV, DEFAULTS, InvalidOptionError, ServiceSettings } from '../sha
 
 /** The phases of `buildspec.yml` that take extra commands, by option key. */
 export const BUILDSPEC_PHASES = {
-  install: 'install',
-  preBuild: 'pre_build',
-  build: 'build',
-  postBuild: 'post_build',
+  installCommands: 'install',
+  preBuildCommands: 'pre_build',
+  buildCommands: 'build',
+  postBuildCommands: 'post_build',
 } as const;
 
 type PhaseKey = keyof typeof BUILDSPEC_PHASES;
@@ -26,7 +26,7 @@ const COMMAND = /^[^\u0000-\u001f\u007f]{1,4096}$/;
 export class BuildSpec extends Component {
   /** Validates `buildspecExtraCommands`. */
   public static validate(extraCommands: unknown): BuildSpecExtras {
-    const out: BuildSpecExtras = { install: [], preBuild: [], build: [], postBuild: [] };
+    const out: BuildSpecExtras = { installCommands: [], preBuildCommands: [], buildCommands: [], postBuildCommands: [] };
     if (extraCommands === undefined) return out;
     const keys = Object.keys(BUILDSPEC_PHASES);
     if (extraCommands === null || typeof extraCommands !== 'object' || Array.isArray(extraCommands)) {
@@ -34,7 +34,7 @@ export class BuildSpec extends Component {
     }
     for (const [key, commands] of Object.entries(extraCommands as Record<string, unknown>)) {
       if (!keys.includes(key)) {
-        throw new InvalidOptionError('buildspecExtraCommands', key, `one of the phases ${keys.join(', ')}`);
+        throw new InvalidOptionError('buildspecExtraCommands', key, `one of ${keys.join(', ')}`);
       }
       if (commands === undefined) continue;
       const option = `buildspecExtraCommands.${key}`;

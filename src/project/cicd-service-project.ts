@@ -137,21 +137,21 @@ export interface BuildSpecExtraCommands {
    *
    * @default - none
    */
-  readonly install?: string[];
+  readonly installCommands?: string[];
 
   /**
    * Commands after the ECR login and the tests.
    *
    * @default - none
    */
-  readonly preBuild?: string[];
+  readonly preBuildCommands?: string[];
 
   /**
    * Commands after `docker build`.
    *
    * @default - none
    */
-  readonly build?: string[];
+  readonly buildCommands?: string[];
 
   /**
    * Commands after the image push (they also run when the build failed; check
@@ -159,7 +159,7 @@ export interface BuildSpecExtraCommands {
    *
    * @default - none
    */
-  readonly postBuild?: string[];
+  readonly postBuildCommands?: string[];
 }
 
 /**

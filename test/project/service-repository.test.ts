@@ -228,9 +228,9 @@ describe('option validation', () => {
     ['dockerRuntimeEnv', ['A=1'], /"dockerRuntimeEnv": got \["A=1"\]/],
     ['dockerignoreExtra', ['ok', 'two\nlines'], /"dockerignoreExtra": got "two\\nlines"/],
     ['dockerignoreExtra', [''], /"dockerignoreExtra": got ""/],
-    ['buildspecExtraCommands', { deploy: ['x'] }, /"buildspecExtraCommands": got "deploy"; expected one of the phases install, preBuild, build, postBuild/],
-    ['buildspecExtraCommands', { build: 'echo' }, /"buildspecExtraCommands.build": got "echo"/],
-    ['buildspecExtraCommands', { postBuild: ['echo a\necho b'] }, /"buildspecExtraCommands.postBuild": got "echo a\\necho b"/],
+    ['buildspecExtraCommands', { deploy: ['x'] }, /"buildspecExtraCommands": got "deploy"; expected one of installCommands, preBuildCommands, buildCommands, postBuildCommands/],
+    ['buildspecExtraCommands', { buildCommands: 'echo' }, /"buildspecExtraCommands.buildCommands": got "echo"/],
+    ['buildspecExtraCommands', { postBuildCommands: ['echo a\necho b'] }, /"buildspecExtraCommands.postBuildCommands": got "echo a\\necho b"/],
     ['readmeExtraSections', [{ title: '# Big', body: '' }], /"readmeExtraSections\[0\].title": got "# Big"/],
     ['readmeExtraSections', [{ title: 'Ok', body: 3 }], /"readmeExtraSections\[0\].body": got 3/],
   ])('rejects %s = %j before writing anything', (option, value, message) => {
@@ -244,7 +244,7 @@ describe('option validation', () => {
 
 describe('the buildspec', () => {
   test('appends extra commands to their phase as written', () => {
-    const commands = { install: ['npm i -g pnpm'], preBuild: ['echo "a: b" # c'], build: ["docker images --format '{{.Repository}}'"], postBuild: ['echo done'] };
+    const commands = { installCommands: ['npm i -g pnpm'], preBuildCommands: ['echo "a: b" # c'], buildCommands: ["docker images --format '{{.Repository}}'"], postBuildCommands: ['echo done'] };
     const spec = YAML.parse(synth({ buildspecExtraCommands: commands })['buildspec.yml']);
     expect(spec.phases.install.commands).toEqual(['npm i -g pnpm']);
     expect(spec.phases.pre_build.commands.slice(-1)).toEqual(['echo "a: b" # c']);
