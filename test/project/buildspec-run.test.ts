@@ -17,6 +17,7 @@ echo "aws $*" >> "$STUB_LOG"
 [ "$1 $2" = "ecr get-login-password" ] && echo "ecr-password"
 exit 0`,
   docker: `#!/bin/bash
+[ "$1" = build ] && echo "DOCKER_BUILDKIT=$DOCKER_BUILDKIT" >> "$STUB_LOG"
 if [ "$1" = login ]; then echo "docker $* stdin=$(cat)" >> "$STUB_LOG"; else echo "docker $*" >> "$STUB_LOG"; fi
 [ "$1" = build ] && [ -n "$FAIL_DOCKER_BUILD" ] && exit 1
 [ "$1" = pull ] && exit 1
@@ -47,6 +48,7 @@ function runBuildspec(buildspec: string, env: Record<string, string>): { log: st
   fs.mkdirSync(commandsDir);
   const driver: string[] = [
     'export CODEBUILD_BUILD_SUCCEEDING=1',
+    ...Object.entries<string>(spec.env?.variables ?? {}).map(([name, value]) => `export ${name}='${value}'`),
   ];
   for (const phase of PHASES) {
     const commands: string[] = spec.phases[phase]?.commands ?? [];
@@ -98,6 +100,7 @@ describe('buildspec.yml run with stub tools', () => {
       'npx projen test',
       'phase build',
       `docker pull ${REPOSITORY_URI}:latest`,
+      'DOCKER_BUILDKIT=1',
       `docker build --cache-from ${REPOSITORY_URI}:latest --build-arg BUILDKIT_INLINE_CACHE=1 -t ${REPOSITORY_URI}:${tag} -t ${REPOSITORY_URI}:latest .`,
       'phase post_build',
       `docker push ${REPOSITORY_URI}:${tag}`,

@@ -34,6 +34,7 @@ describe('the buildspec schema', () => {
     expect(spec.reports['unit-tests']).toEqual({ 'base-directory': 'test-reports', 'files': ['**/*.xml'], 'file-format': 'JUNITXML' });
     expect(spec.artifacts).toEqual({ files: ['imagedefinitions.json'] });
     expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: 20 });
+    expect(spec.env).toEqual({ variables: { DOCKER_BUILDKIT: '1' } });
   });
 
   test.each<[string, (spec: any) => void, RegExp]>([
@@ -51,7 +52,7 @@ describe('the buildspec schema', () => {
     ['artifacts without files', (s) => { s.artifacts = { name: 'x' }; }, /\/artifacts must have required property 'files'/],
     ['an unknown artifacts key', (s) => { s.artifacts.type = 'zip'; }, /\/artifacts must NOT have additional properties/],
     ['an invalid on-failure', (s) => { s.phases.build['on-failure'] = 'IGNORE'; }, /on-failure must match pattern/],
-    ['an unknown env key', (s) => { s.env = { vars: {} }; }, /\/env must NOT have additional properties/],
+    ['an unknown env key', (s) => { s.env.vars = {}; }, /\/env must NOT have additional properties/],
   ])('rejects %s', (_name, mutate, message) => {
     const spec = generated();
     mutate(spec);
