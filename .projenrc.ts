@@ -26,7 +26,7 @@ const project = new cdk.JsiiProject({
   // Tests run against the current releases (cdk-nag needs a recent aws-cdk-lib).
   peerDependencyOptions: { pinnedDevDependency: false },
   bundledDeps: ['mustache'],
-  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2'],
+  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'ajv@^8.17.1', 'yaml@^2.8.1', 'semver', '@types/semver'],
 
   publishToPypi: {
     distName: 'cicd-service-template',
@@ -41,7 +41,8 @@ const project = new cdk.JsiiProject({
   jestOptions: {
     jestConfig: {
       // The end-to-end tests pack the package and run `projen new`; they run from `test:e2e`.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      // The image test builds a container image with buildah; it runs from `test:image`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/'],
     },
   },
   // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
@@ -66,5 +67,10 @@ const e2e = project.addTask('test:e2e', {
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand test/e2e',
 });
 e2e.env('CICD_TEMPLATE_E2E', '1');
+
+project.addTask('test:image', {
+  description: 'Builds the generated Dockerfile with buildah on a local base image, runs the service and checks the layer cache',
+  exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/image',
+});
 
 project.synth();
