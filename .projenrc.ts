@@ -40,7 +40,8 @@ const project = new cdk.JsiiProject({
   jestOptions: {
     jestConfig: {
       // The end-to-end tests pack the package and run `projen new`; they run from `test:e2e`.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      // The polyglot consumers build the Python and Java packages; they run from `test:polyglot`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/polyglot/'],
     },
   },
   gitignore: ['/demo/', '/.tmp/'],
@@ -48,11 +49,27 @@ const project = new cdk.JsiiProject({
 
 // Templates are read at run time from the installed package.
 project.npmignore?.include('/templates/');
+// Scratch folders (packed tarballs, virtualenvs, Maven repositories, the demo) never ship.
+project.npmignore?.exclude('/.tmp/', '/demo/');
 
 const e2e = project.addTask('test:e2e', {
   description: 'Packs the package and generates, builds and checks a service repository from the tarball',
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand test/e2e',
 });
 e2e.env('CICD_TEMPLATE_E2E', '1');
+
+// projen's Java binding is not on Maven Central (io.github.cdklabs:projen stops at 0.54.11), so
+// the Java package is built against a binding made from the installed npm package, kept in a
+// Maven local repository under .tmp/.
+const packageJava = project.tasks.tryFind('package:java')!;
+packageJava.reset('bash scripts/java-deps.sh');
+packageJava.exec('jsii-pacmak -v --target java --maven-local-repository .tmp/m2');
+
+project.addTask('test:polyglot', {
+  description: 'Packs the Python and Java packages and checks the README snippets in real Python and Java consumers against TypeScript',
+  exec: 'bash scripts/polyglot.sh',
+});
+// The TypeScript consumer is compiled in its own npm project against the packed tarball.
+project.eslint?.addIgnorePattern('test/polyglot/consumers/');
 
 project.synth();
