@@ -11,7 +11,8 @@
 # Every consumer pins aws-cdk-lib to CDK_VERSION, and projen and constructs to the versions in
 # node_modules, so the three languages run the same JavaScript.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+shopt -s inherit_errexit
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 # The newest aws-cdk-lib that the npm registry, PyPI and Maven Central all serve here.
@@ -25,10 +26,7 @@ work="$root/.tmp/polyglot"
 out="$work/out"
 fixture="$root/test/polyglot/fixture.json"
 m2="$root/.tmp/m2"
-rm -rf "$work"
-mkdir -p "$out"
 report="$work/report.txt"
-: > "$report"
 
 # Runs a step and records how long it took.
 timed() {
@@ -164,18 +162,28 @@ sizes() {
   done
 }
 
-start=$(date +%s)
-# POLYGLOT_SKIP_PACKAGE=1 reuses dist/ from an earlier run.
-if [ "${POLYGLOT_SKIP_PACKAGE:-}" != "1" ]; then
-  timed "packages (compile, js, python, java)" package
+main() {
+  rm -rf "$work"
+  mkdir -p "$out"
+  : > "$report"
+  start=$(date +%s)
+  # POLYGLOT_SKIP_PACKAGE=1 reuses dist/ from an earlier run.
+  if [ "${POLYGLOT_SKIP_PACKAGE:-}" != "1" ]; then
+    timed "packages (compile, js, python, java)" package
+  fi
+  timed "typescript reference consumer (npm install + 2 synths)" typescript_consumer
+  timed "python virtualenv (README install snippet)" python_venv
+  timed "python CDK app (README snippet)" python_app
+  timed "python projenrc (README snippet)" python_projenrc
+  timed "java CDK app (Maven project from README snippets)" java_app
+  timed "java projenrc (Maven project from README snippets)" java_projenrc
+  sizes
+  POLYGLOT_OUT="$out" timed "comparison tests" npx jest --runInBand --testPathIgnorePatterns=/node_modules/ --coverage=false test/polyglot
+  echo "total: $(( $(date +%s) - start )) s" | tee -a "$report" >&2
+  echo "Report: $report" >&2
+}
+
+# Sourcing this file (for one step at a time) defines the steps without running them.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main
 fi
-timed "typescript reference consumer (npm install + 2 synths)" typescript_consumer
-timed "python virtualenv (README install snippet)" python_venv
-timed "python CDK app (README snippet)" python_app
-timed "python projenrc (README snippet)" python_projenrc
-timed "java CDK app (Maven project from README snippets)" java_app
-timed "java projenrc (Maven project from README snippets)" java_projenrc
-sizes
-POLYGLOT_OUT="$out" timed "comparison tests" npx jest --runInBand --testPathIgnorePatterns=/node_modules/ --coverage=false test/polyglot
-echo "total: $(( $(date +%s) - start )) s" | tee -a "$report" >&2
-echo "Report: $report" >&2

@@ -112,3 +112,41 @@ export function managedFiles(dir: string): Record<string, string> {
 export function projectFiles(dir: string): string[] {
   return allFiles(dir);
 }
+
+/**
+ * Managed files as they would be without projen's Python `Projenrc` component, which a
+ * `.projenrc.py` adds so that `npx projen` runs it. Each change undoes one thing it does:
+ * - the header of every file names `.projenrc.py` instead of `.projenrc.js` (projen's default name
+ *   when no projenrc component is set, as in the TypeScript reference);
+ * - `.gitignore` keeps `!/.projenrc.py`;
+ * - the `default` task (`npx projen`) runs `python .projenrc.py` rather than nothing;
+ * - `projen` is declared as a `devenv` dependency in `.projen/deps.json`, and package.json pins
+ *   the devDependency `projen` to the exact version instead of `*`.
+ */
+export function withoutPythonProjenrc(files: Record<string, string>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [file, content] of Object.entries(files)) {
+    result[file] = content.split('edit .projenrc.py and run').join('edit .projenrc.js and run');
+  }
+  if (result['.gitignore'] !== undefined) {
+    result['.gitignore'] = result['.gitignore'].split('\n').filter((l) => l !== '!/.projenrc.py').join('\n');
+  }
+  if (result['.projen/tasks.json'] !== undefined) {
+    const tasks = JSON.parse(result['.projen/tasks.json']);
+    const steps: any[] = (tasks.tasks.default.steps ?? []).filter((s: any) => JSON.stringify(s.execArgs) !== JSON.stringify(['python', '.projenrc.py']));
+    if (steps.length > 0) tasks.tasks.default.steps = steps;
+    else delete tasks.tasks.default.steps;
+    result['.projen/tasks.json'] = JSON.stringify(tasks, undefined, 2) + '\n';
+  }
+  if (result['.projen/deps.json'] !== undefined) {
+    const deps = JSON.parse(result['.projen/deps.json']);
+    deps.dependencies = deps.dependencies.filter((d: any) => !(d.name === 'projen' && d.type === 'devenv'));
+    result['.projen/deps.json'] = JSON.stringify(deps, undefined, 2) + '\n';
+  }
+  if (result['package.json'] !== undefined) {
+    const pkg = JSON.parse(result['package.json']);
+    if (pkg.devDependencies?.projen) pkg.devDependencies.projen = '*';
+    result['package.json'] = JSON.stringify(pkg, undefined, 2) + '\n';
+  }
+  return result;
+}

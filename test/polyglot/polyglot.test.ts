@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  managedFiles, normalizeTemplate, projectFiles, readmeSnippet, resourceCounts, stackTemplates, taskDefinitions,
+  managedFiles, normalizeTemplate, projectFiles, readmeSnippet, resourceCounts, stackTemplates, taskDefinitions, withoutPythonProjenrc,
 } from './outputs';
 
 const OUT = process.env.POLYGLOT_OUT;
@@ -76,8 +76,11 @@ describe.each([
   });
 
   describe('projenrc', () => {
-    const reference = () => managedFiles(path.join(OUT, 'typescript', 'project'));
-    const actual = () => managedFiles(path.join(dir, 'project'));
+    // The TypeScript reference goes through JSON.parse/stringify too when Python's is normalized,
+    // so that only content, not formatting, is compared in the files normalized as JSON.
+    const normalize = language === 'python' ? withoutPythonProjenrc : (files: Record<string, string>) => files;
+    const reference = () => normalize(managedFiles(path.join(OUT, 'typescript', 'project')));
+    const actual = () => normalize(managedFiles(path.join(dir, 'project')));
 
     test('manages the same files', () => {
       expect(Object.keys(actual())).toEqual(Object.keys(reference()));
