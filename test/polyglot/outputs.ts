@@ -37,10 +37,15 @@ export function stackTemplates(cdkOut: string): Record<string, Template> {
  * - asset hashes (64 hex digits, in asset keys, image tags and custom resource properties) become
  *   `<hash>`: they hash the staged asset, and the staging folder differs per run;
  * - the `AWS::CDK::Metadata` resource and its `CDKMetadataAvailable` condition are removed: the
- *   analytics string they hold records the language runtime (jsii's Python or Java runtime).
+ *   analytics string they hold records the language runtime (jsii's Python or Java runtime);
+ * - every property named `Nonce` becomes `<nonce>`: a custom resource takes the synthesis time
+ *   there so that it runs again on every deployment.
  */
 export function normalizeTemplate(template: Template): Template {
-  const copy: Template = JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<hash>'));
+  const copy: Template = JSON.parse(
+    JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<hash>'),
+    (key, value) => (key === 'Nonce' ? '<nonce>' : value),
+  );
   for (const [id, resource] of Object.entries(copy.Resources ?? {})) {
     if (resource.Type === 'AWS::CDK::Metadata') {
       delete copy.Resources![id];
