@@ -27,6 +27,19 @@ describeIfRan('the TypeScript reference', () => {
     }]);
   });
 
+  test('keeps a real difference through the template normalization', () => {
+    const template = templates()[`${fixture.stackId}.template.json`];
+    const changed = JSON.parse(JSON.stringify(template));
+    const taskDefinition = Object.values<any>(changed.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
+    taskDefinition.Properties.ContainerDefinitions[0].PortMappings[0].ContainerPort += 1;
+    expect(normalizeTemplate(changed)).not.toEqual(normalizeTemplate(template));
+  });
+
+  test('is left byte for byte as it is by the Python projenrc normalization', () => {
+    const files = managedFiles(path.join(OUT!, 'typescript', 'project'));
+    expect(withoutPythonProjenrc(files)).toEqual(files);
+  });
+
   test('generates a repository with managed files and the service settings', () => {
     const files = managedFiles(path.join(OUT!, 'typescript', 'project'));
     expect(Object.keys(files)).toEqual(expect.arrayContaining(['package.json', '.projen/tasks.json', 'src/service-settings.ts']));
