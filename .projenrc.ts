@@ -42,7 +42,8 @@ const project = new cdk.JsiiProject({
     jestConfig: {
       // The end-to-end tests pack the package and run `projen new`; they run from `test:e2e`.
       // The image test builds a container image with buildah; it runs from `test:image`.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/'],
+      // The polyglot consumers build the Python and Java packages; they run from `test:polyglot`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/', '<rootDir>/test/polyglot/'],
     },
   },
   // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
@@ -72,5 +73,19 @@ project.addTask('test:image', {
   description: 'Builds the generated Dockerfile with buildah on a local base image, runs the service and checks the layer cache',
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/image',
 });
+
+// projen's Java binding is not on Maven Central (io.github.cdklabs:projen stops at 0.54.11), so
+// the Java package is built against a binding made from the installed npm package, kept in a
+// Maven local repository under .tmp/.
+const packageJava = project.tasks.tryFind('package:java')!;
+packageJava.reset('bash scripts/java-deps.sh');
+packageJava.exec('jsii-pacmak -v --target java --maven-local-repository .tmp/m2');
+
+project.addTask('test:polyglot', {
+  description: 'Packs the Python and Java packages and checks the README snippets in real Python and Java consumers against TypeScript',
+  exec: 'bash scripts/polyglot.sh',
+});
+// The TypeScript consumer is compiled in its own npm project against the packed tarball.
+project.eslint?.addIgnorePattern('test/polyglot/consumers/');
 
 project.synth();
