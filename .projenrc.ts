@@ -47,7 +47,9 @@ const project = new cdk.JsiiProject({
     },
   },
   // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
-  gitignore: ['/demo/', '/.tmp/', '/.venv/'],
+  // .demo: the repository scripts/demo.sh generates. It is a dot-folder because jsii-docgen reads
+  // every .jsii below the project except in dot-folders, and the demo installs this package.
+  gitignore: ['/.demo/', '/.tmp/', '/.venv/'],
 });
 
 // ESLint parses src/, test/ and .projenrc.ts with the dev tsconfig, which includes them all
@@ -58,7 +60,7 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
 project.npmignore?.include('/templates/');
-project.npmignore?.exclude('/demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '/API.md', '*.tgz');
+project.npmignore?.exclude('/.demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '/API.md', '*.tgz');
 
 // Lambda handlers are plain JavaScript files shipped as assets: tsc does not copy them into lib/.
 project.compileTask.exec('mkdir -p lib/pipeline/handlers && cp src/pipeline/handlers/*.js lib/pipeline/handlers/');
