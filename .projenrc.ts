@@ -26,6 +26,8 @@ const project = new cdk.JsiiProject({
   // Tests run against the current releases (cdk-nag needs a recent aws-cdk-lib).
   peerDependencyOptions: { pinnedDevDependency: false },
   bundledDeps: ['mustache'],
+  // Generated repositories run it as `npx projen check:managed`.
+  bin: { 'cicd-service-check-managed': 'lib/cli/check-managed.js' },
   devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'ajv@^8.17.1', 'yaml@^2.8.1', 'semver', '@types/semver'],
 
   publishToPypi: {
@@ -89,5 +91,6 @@ project.addTask('test:polyglot', {
 });
 // The TypeScript consumer is compiled in its own npm project against the packed tarball.
 project.eslint?.addIgnorePattern('test/polyglot/consumers/');
+project.tsconfigDev.addExclude('test/polyglot/consumers');
 
 project.synth();
