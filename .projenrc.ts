@@ -55,4 +55,15 @@ const e2e = project.addTask('test:e2e', {
 });
 e2e.env('CICD_TEMPLATE_E2E', '1');
 
+// Side-by-side benchmark of a generated repository against projen's stock awscdk-app-ts; not part
+// of the build (it packs the package and runs `projen new` many times). `--runs 1 --only resynth`
+// is a quick smoke run.
+project.addTask('bench', {
+  description: 'Benchmarks a generated repository against the stock awscdk-app-ts (bench/run.ts)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
+  receiveArgs: true,
+});
+project.eslint?.addLintPattern('bench');
+project.npmignore?.exclude('/bench/');
+
 project.synth();

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { awscdk, SampleFile, TextFile } from 'projen';
+import { FastToolchain } from './fast-toolchain';
 import { TemplateRenderer } from './template-renderer';
 import { resolveServiceSettings, ServiceSettings } from '../shared/service-settings';
 
@@ -115,6 +116,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     this.serviceName = settings.serviceName;
     this.containerPort = settings.containerPort;
     this.healthCheckPath = settings.healthCheckPath;
+
+    new FastToolchain(this, { cdkApp: options.app === undefined });
 
     if (!this.deps.all.some((d) => d.name === PACKAGE_NAME)) {
       this.addDevDeps(`${PACKAGE_NAME}@^${packageVersion()}`);
