@@ -44,6 +44,10 @@ const project = new cdk.JsiiProject({
     },
   },
   gitignore: ['/demo/', '/.tmp/'],
+
+  // tsconfig.dev.json covers src/, test/, bench/ and .projenrc.ts: ESLint's typed rules use that one
+  // program instead of looking for a tsconfig.json next to each file (which finds only src/).
+  eslintOptions: { dirs: ['src'], tsconfigPath: './tsconfig.dev.json', projectService: false },
 });
 
 // Templates are read at run time from the installed package.
@@ -64,6 +68,8 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 project.eslint?.addLintPattern('bench');
+// TypeScript's `**` skips dot-files.
+project.tsconfigDev.addInclude('.projenrc.ts');
 project.npmignore?.exclude('/bench/');
 
 project.synth();

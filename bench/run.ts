@@ -194,7 +194,7 @@ function markdown(result: { date: string; runs: number; machine: Record<string, 
   const lines = [
     `Measured ${result.date} on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, npm ${m.npm};`,
     `median of ${result.runs} alternating run(s) each; load average at start ${(m.loadAverageAtStart as number[]).join(' / ')}`,
-    `(the machine was shared, so compare the ratio, measured in the same run, rather than the seconds).`,
+    '(the machine was shared, so compare the ratio, measured in the same run, rather than the seconds).',
     '',
     '| measurement | generated (s) | stock awscdk-app-ts (s) | ratio | target | peak RSS generated / stock (MiB) |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -242,23 +242,33 @@ function main(): void {
     const fresh = (side: Side, round: number) => path.join(work, `new-${side}-${round}`);
     const all: Measurement[] = [
       {
-        id: 'resynth', title: '`npx projen` (re-synth)', target: 0.5,
+        id: 'resynth',
+        title: '`npx projen` (re-synth)',
+        target: 0.5,
         run: (side) => timed(repo[side], ['npx', 'projen']),
       },
       {
-        id: 'synth', title: '`cdk synth`', target: 0.35,
+        id: 'synth',
+        title: '`cdk synth`',
+        target: 0.35,
         run: (side) => timed(repo[side], ['npx', 'cdk', 'synth', '-q']),
       },
       {
-        id: 'test', title: '`npx projen test`', target: 0.5,
+        id: 'test',
+        title: '`npx projen test`',
+        target: 0.5,
         run: (side) => timed(repo[side], ['npx', 'projen', 'test']),
       },
       {
-        id: 'build', title: '`npx projen build`', target: 0.5,
+        id: 'build',
+        title: '`npx projen build`',
+        target: 0.5,
         run: (side) => timed(repo[side], ['npx', 'projen', 'build']),
       },
       {
-        id: 'new', title: '`projen new` (warm npm cache)', target: 1.1,
+        id: 'new',
+        title: '`projen new` (warm npm cache)',
+        target: 1.1,
         run: (side, round) => {
           const dir = fresh(side, round);
           try {

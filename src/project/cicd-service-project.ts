@@ -94,6 +94,21 @@ export interface CicdServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOpt
  * @pjid cicd-service
  */
 export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
+  private static resolveSettings(options: CicdServiceProjectOptions): ServiceSettings {
+    const o = options as unknown as Record<string, unknown>;
+    return resolveServiceSettings({
+      serviceName: o.serviceName === undefined ? deriveServiceName(options.name) : o.serviceName,
+      containerPort: o.containerPort,
+      healthCheckPath: o.healthCheckPath,
+      cpu: o.cpu,
+      memoryMiB: o.memory,
+      desiredCount: o.desiredCount,
+      maxCount: o.maxCount,
+      branch: o.branch,
+      buildImage: o.buildImage,
+    });
+  }
+
   /** The validated service settings, with every default applied. */
   public readonly serviceName: string;
   /** Port the container listens on. */
@@ -145,21 +160,6 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     });
     new SampleFile(this, path.posix.join(this.testdir, 'main.test.ts'), {
       contents: renderer.render('app/main.test.ts', view),
-    });
-  }
-
-  private static resolveSettings(options: CicdServiceProjectOptions): ServiceSettings {
-    const o = options as unknown as Record<string, unknown>;
-    return resolveServiceSettings({
-      serviceName: o.serviceName === undefined ? deriveServiceName(options.name) : o.serviceName,
-      containerPort: o.containerPort,
-      healthCheckPath: o.healthCheckPath,
-      cpu: o.cpu,
-      memoryMiB: o.memory,
-      desiredCount: o.desiredCount,
-      maxCount: o.maxCount,
-      branch: o.branch,
-      buildImage: o.buildImage,
     });
   }
 }

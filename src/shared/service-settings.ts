@@ -54,17 +54,19 @@ export class InvalidOptionError extends Error {
 
 /** Renders a value for an error message without letting a huge or hostile value flood it. */
 export function describe(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else {
+  let rendered: string;
+  if (typeof value === 'string') {
+    rendered = JSON.stringify(value);
+  } else if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') {
+    rendered = String(value);
+  } else {
     try {
-      text = JSON.stringify(value) ?? String(value);
+      rendered = JSON.stringify(value) ?? String(value);
     } catch {
-      text = Object.prototype.toString.call(value);
+      rendered = Object.prototype.toString.call(value);
     }
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return rendered.length > 80 ? `${rendered.slice(0, 77)}...` : rendered;
 }
 
 /** Options that describe the service; each is optional except the name. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { generateRepository, packedTarball } from './generated-repository';
@@ -12,7 +13,7 @@ describe('a repository generated from the packed tarball', () => {
   });
 
   test('the tarball ships the templates', () => {
-    const list = require('child_process').execFileSync('tar', ['tzf', packedTarball()], { encoding: 'utf-8' }) as string;
+    const list = execFileSync('tar', ['tzf', packedTarball()], { encoding: 'utf-8' });
     expect(list).toContain('package/templates/app/main.ts.mustache');
     expect(list).toContain('package/lib/project/template-renderer.js');
   });
