@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { generateRepository, packedTarball } from './generated-repository';
@@ -34,5 +34,24 @@ describe('a repository generated from the packed tarball', () => {
     const templates = fs.readdirSync(path.join(dir, 'cdk.out')).filter((f) => f.endsWith('.template.json'));
     expect(templates).toEqual([`${path.basename(dir).toLowerCase().replace(/[^a-z0-9]+/g, '-')}-pipeline.template.json`]);
     expect(fs.existsSync(path.join(dir, 'test-reports', 'junit.xml'))).toBe(true);
+  });
+
+  // tsx, swc and cdk synth never type-check; the compile task must, for sources and tests alike.
+  test.each([
+    ['src/broken.ts', "export const port: number = 'eighty';\n"],
+    ['test/broken.test.ts', "const port: number = 'eighty';\ntest('port', () => expect(port).toBeDefined());\n"],
+  ])('a type error in %s fails npx projen build in compile', (file, contents) => {
+    const target = path.join(dir, file);
+    fs.writeFileSync(target, contents);
+    try {
+      const build = spawnSync('npx', ['projen', 'build'], { cwd: dir, encoding: 'utf-8', env: { ...process.env, CI: 'true' } });
+      const output = `${build.stdout}\n${build.stderr}`;
+      expect(build.status).not.toBe(0);
+      expect(output).toContain(`${file}(1,7): error TS2322`);
+      expect(output).toContain('build » compile');
+      expect(output).not.toContain('synth:silent');
+    } finally {
+      fs.rmSync(target);
+    }
   });
 });
