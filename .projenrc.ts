@@ -59,6 +59,10 @@ const e2e = project.addTask('test:e2e', {
 });
 e2e.env('CICD_TEMPLATE_E2E', '1');
 
+// Every task evaluates this; projen's default starts `npx -c "node --print process.env.PATH"` (about
+// a second per task), while `echo` is a built-in of projen's task shell, which sets $PWD to the root.
+project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
+
 // Side-by-side benchmark of a generated repository against projen's stock awscdk-app-ts; not part
 // of the build (it packs the package and runs `projen new` many times). `--runs 1 --only resynth`
 // is a quick smoke run.

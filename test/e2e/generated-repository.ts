@@ -24,7 +24,9 @@ export function generateRepository(extraArgs: string[] = []): string {
   execFileSync('bash', [path.join(ROOT, 'scripts', 'generate.sh'), packedTarball(), dir, '--no-git', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CI: 'true' },
+    // Not CI=true: projen then installs with `npm ci`, which needs the lock file that projen new
+    // has not written yet.
+    env: { ...process.env, CI: undefined },
   });
   return dir;
 }
