@@ -9,7 +9,7 @@
  * the `bench:start` and `bench:end` markers.
  *
  * Usage: npx projen bench [--runs 5] [--only resynth,synth,test,build,new] [--tarball <tgz>]
- *                         [--keep] [--no-readme] [--out <dir>]
+ *                         [--edit] [--keep] [--no-readme] [--out <dir>]
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -44,6 +44,7 @@ interface Options {
   readonly only?: string[];
   readonly tarball?: string;
   readonly keep: boolean;
+  readonly edit: boolean;
   readonly readme: boolean;
   readonly out: string;
 }
@@ -63,6 +64,7 @@ function parseArgs(argv: string[]): Options {
     only,
     tarball: value('--tarball'),
     keep: argv.includes('--keep'),
+    edit: argv.includes('--edit'),
     readme: !argv.includes('--no-readme'),
     out: path.resolve(value('--out') ?? path.join(ROOT, 'bench', 'results')),
   };
@@ -205,11 +207,12 @@ function summarize(rows: Row[]) {
   });
 }
 
-function markdown(result: { date: string; runs: number; machine: Record<string, unknown>; results: ReturnType<typeof summarize> }): string {
+function markdown(result: { date: string; runs: number; edit: boolean; machine: Record<string, unknown>; results: ReturnType<typeof summarize> }): string {
   const m = result.machine;
   const lines = [
     `Measured ${result.date} on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, npm ${m.npm};`,
-    `median of ${result.runs} alternating run(s) each; load average at start ${(m.loadAverageAtStart as number[]).join(' / ')}`,
+    `median of ${result.runs} alternating run(s) each; test and build ${result.edit ? 'after a one-line edit of src/main.ts and its test' : 'on an unchanged tree (warm Jest and ts-jest caches)'};`,
+    `load average at start ${(m.loadAverageAtStart as number[]).join(' / ')}, at end ${(m.loadAverageAtEnd as number[]).join(' / ')}`,
     '(the machine was shared, so compare the ratio, measured in the same run, rather than the seconds).',
     '',
     '| measurement | generated (s) | stock awscdk-app-ts (s) | ratio | target | peak RSS generated / stock (MiB) |',
@@ -258,6 +261,22 @@ function main(): void {
     }
 
     const fresh = (side: Side, round: number) => path.join(work, `new-${side}-${round}`);
+    // With --edit, test and build follow the same one-line change to the app and its test on both
+    // sides, as after editing; without it they run on an unchanged tree, where ts-jest answers
+    // from its cache.
+    const edit = (dir: string, label: string) => {
+      if (!options.edit) {
+        return;
+      }
+      for (const file of ['src/main.ts', 'test/main.test.ts']) {
+        const target = path.join(dir, file);
+        const kept = fs.readFileSync(target, 'utf-8').split('\n').filter((l) => !l.startsWith('// bench edit'));
+        while (kept.length > 0 && kept[kept.length - 1] === '') {
+          kept.pop();
+        }
+        fs.writeFileSync(target, `${kept.join('\n')}\n// bench edit ${label}\n`);
+      }
+    };
     const all: Measurement[] = [
       {
         id: 'resynth',
@@ -274,13 +293,19 @@ function main(): void {
       {
         id: 'test',
         title: '`npx projen test`',
-        run: (side) => timed(repo[side], ['npx', 'projen', 'test']),
+        run: (side, round) => {
+          edit(repo[side], `test ${round}`);
+          return timed(repo[side], ['npx', 'projen', 'test']);
+        },
       },
       {
         id: 'build',
         title: '`npx projen build`',
         target: 0.5,
-        run: (side) => timed(repo[side], ['npx', 'projen', 'build']),
+        run: (side, round) => {
+          edit(repo[side], `build ${round}`);
+          return timed(repo[side], ['npx', 'projen', 'build']);
+        },
       },
       {
         id: 'new',
@@ -304,6 +329,7 @@ function main(): void {
       const result = {
         date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
         runs: rounds,
+        edit: options.edit,
         machine: { ...machine, loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(1))) },
         totalMinutes: Number(((Date.now() - started) / 60000).toFixed(1)),
         results: summarize(rows),

@@ -47,7 +47,8 @@ describe('a repository generated from the packed tarball', () => {
       const build = spawnSync('npx', ['projen', 'build'], { cwd: dir, encoding: 'utf-8', env: { ...process.env, CI: 'true' } });
       const output = `${build.stdout}\n${build.stderr}`;
       expect(build.status).not.toBe(0);
-      expect(output).toContain(`${file}(1,7): error TS2322`);
+      expect(output).toContain(`${file}(1,`);
+      expect(output).toContain("error TS2322: Type 'string' is not assignable to type 'number'");
       expect(output).toContain('build » compile');
       expect(output).not.toContain('synth:silent');
     } finally {
