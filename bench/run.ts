@@ -207,7 +207,15 @@ function summarize(rows: Row[]) {
   });
 }
 
-function markdown(result: { date: string; runs: number; edit: boolean; machine: Record<string, unknown>; results: ReturnType<typeof summarize> }): string {
+interface Result {
+  readonly date: string;
+  readonly runs: number;
+  readonly edit: boolean;
+  readonly machine: Record<string, unknown>;
+  readonly results: ReturnType<typeof summarize>;
+}
+
+function markdown(result: Result): string {
   const m = result.machine;
   const lines = [
     `Measured ${result.date} on ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, npm ${m.npm};`,
