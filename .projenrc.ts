@@ -52,12 +52,13 @@ const project = new cdk.JsiiProject({
   // .demo: the repository scripts/demo.sh generates. It is a dot-folder because jsii-docgen reads
   // every .jsii below the project except in dot-folders, and the demo installs this package.
   gitignore: ['/.demo/', '/.tmp/', '/.venv/'],
+
+  // tsconfig.dev.json covers src/, test/, bench/ and .projenrc.ts: ESLint's typed rules use that one
+  // program instead of looking for a tsconfig.json next to each file (which finds only src/).
+  eslintOptions: { dirs: ['src'], tsconfigPath: './tsconfig.dev.json', projectService: false },
 });
 
-// ESLint parses src/, test/ and .projenrc.ts with the dev tsconfig, which includes them all
-// (tsconfig.json covers src/ only).
-project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.projectService', undefined);
-project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.project', './tsconfig.dev.json');
+// TypeScript's `**` skips dot-files: the dev tsconfig names .projenrc.ts itself.
 project.tsconfigDev.addInclude('.projenrc.ts');
 
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
@@ -92,5 +93,19 @@ project.addTask('test:polyglot', {
 // The TypeScript consumer is compiled in its own npm project against the packed tarball.
 project.eslint?.addIgnorePattern('test/polyglot/consumers/');
 project.tsconfigDev.addExclude('test/polyglot/consumers');
+
+// Every task evaluates this; projen's default starts `npx -c "node --print process.env.PATH"` (about
+// a second per task), while `echo` is a built-in of projen's task shell, which sets $PWD to the root.
+project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
+
+// Side-by-side benchmark of a generated repository against projen's stock awscdk-app-ts; not part
+// of the build (it packs the package and runs `projen new` many times). `--runs 1 --only resynth`
+// is a quick smoke run.
+project.addTask('bench', {
+  description: 'Benchmarks a generated repository against the stock awscdk-app-ts (bench/run.ts)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
+  receiveArgs: true,
+});
+project.eslint?.addLintPattern('bench');
 
 project.synth();

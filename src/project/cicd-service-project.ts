@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { awscdk, SampleFile, SampleReadme } from 'projen';
 import { BuildSpec, BuildSpecExtras } from './buildspec';
+import { FastToolchain } from './fast-toolchain';
 import { FileOwnership } from './managed-files';
 import { SampleService } from './sample-service';
 import { DockerfileExtras, ServiceDockerfile } from './service-dockerfile';
@@ -241,6 +242,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     this.serviceName = settings.serviceName;
     this.containerPort = settings.containerPort;
     this.healthCheckPath = settings.healthCheckPath;
+
+    new FastToolchain(this, { cdkApp: options.app === undefined });
 
     if (!this.deps.all.some((d) => d.name === PACKAGE_NAME)) {
       this.addDevDeps(`${PACKAGE_NAME}@^${packageVersion()}`);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { developerEnv, generateRepository, packedTarball } from './generated-repository';
@@ -56,5 +56,25 @@ describe('a repository generated from the packed tarball', () => {
     expect(failure.status).toBe(1);
     expect(failure.stderr).toContain('Dockerfile (edited)');
     expect(fs.readFileSync(dockerfile, 'utf-8')).toBe(generated);
+  });
+
+  // tsx, swc and cdk synth never type-check; the compile task must, for sources and tests alike.
+  test.each([
+    ['src/broken.ts', "export const port: number = 'eighty';\n"],
+    ['test/broken.test.ts', "const port: number = 'eighty';\ntest('port', () => expect(port).toBeDefined());\n"],
+  ])('a type error in %s fails npx projen build in compile', (file, contents) => {
+    const target = path.join(dir, file);
+    fs.writeFileSync(target, contents);
+    try {
+      const build = spawnSync('npx', ['projen', 'build'], { cwd: dir, encoding: 'utf-8', env: { ...process.env, CI: 'true' } });
+      const output = `${build.stdout}\n${build.stderr}`;
+      expect(build.status).not.toBe(0);
+      expect(output).toContain(`${file}(1,`);
+      expect(output).toContain("error TS2322: Type 'string' is not assignable to type 'number'");
+      expect(output).toContain('build » compile');
+      expect(output).not.toContain('synth:silent');
+    } finally {
+      fs.rmSync(target);
+    }
   });
 });

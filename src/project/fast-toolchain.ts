@@ -1,0 +1,103 @@
+import * as path from 'path';
+import { awscdk, Component, javascript } from 'projen';
+
+/** Runs TypeScript by transpiling each file with esbuild on load; it never type-checks. */
+const TSX = 'tsx@^4';
+/** Jest transform that transpiles with swc (and hoists `jest.mock` calls like ts-jest does). */
+const SWC_JEST = '@swc/jest@^0.2';
+/** The swc compiler that `@swc/jest` loads; a native addon, so it runs in the Jest process. */
+const SWC_CORE = '@swc/core@^1';
+/** The test files Jest transforms. */
+const TS_FILES = '^.+\\.ts$';
+
+/**
+ * Options of `FastToolchain`.
+ */
+export interface FastToolchainOptions {
+  /**
+   * Point `app` in cdk.json at tsx. Off when the project was given its own `app` command.
+   *
+   * @default true
+   */
+  readonly cdkApp?: boolean;
+}
+
+/**
+ * The toolchain of a generated repository: transpile-only execution everywhere code runs, and one
+ * `tsc --noEmit` over the sources, the tests and .projenrc.ts in the `compile` task.
+ *
+ * projen's TypeScript CDK app type-checks separately in every tool (ts-node for `.projenrc.ts`,
+ * ts-node again for `cdk synth`, ts-jest for the tests), and each of them loads the declarations
+ * of aws-cdk-lib and projen on its own. Here:
+ *
+ * - `.projenrc.ts` and the CDK app run with `node --import tsx` (esbuild, per file, no checking);
+ * - Jest transpiles with `@swc/jest` instead of ts-jest;
+ * - `compile` type-checks everything once, so `npx projen build` still fails on a type error,
+ *   and ESLint's typed rules share one TypeScript program instead of one per tsconfig;
+ * - ts-node and ts-jest are no longer installed, which pays for tsx and swc at `projen new`;
+ * - tasks find `node_modules/.bin` without starting `npx` for every task.
+ */
+export class FastToolchain extends Component {
+  /** The command that `cdk synth` runs, or `undefined` when the project keeps its own. */
+  public readonly cdkAppCommand?: string;
+  /** The command that runs `.projenrc.ts`. */
+  public readonly projenrcCommand: string;
+  /** The command of the `compile` task that type-checks the repository. */
+  public readonly typeCheckCommand: string;
+
+  constructor(project: awscdk.AwsCdkTypeScriptApp, options: FastToolchainOptions = {}) {
+    super(project);
+
+    project.deps.removeDependency('ts-node');
+    project.deps.removeDependency('ts-jest');
+    project.addDevDeps(TSX, SWC_JEST, SWC_CORE);
+
+    // `node --import tsx` rather than projen's tsx runner, which wraps the command in
+    // `npx -y -p tsx -c ...` and so starts npm before every synth.
+    this.projenrcCommand = 'node --import tsx .projenrc.ts';
+    project.defaultTask?.reset(this.projenrcCommand);
+
+    if (options.cdkApp ?? true) {
+      this.cdkAppCommand = `node --import tsx ${path.posix.join(project.srcdir, project.appEntrypoint)}`;
+      project.cdkConfig.json.addOverride('app', this.cdkAppCommand);
+    }
+
+    if (project.jest) {
+      project.jest.config.transform = {
+        [TS_FILES]: new javascript.Transform('@swc/jest', {
+          jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+          module: { type: 'commonjs' },
+          sourceMaps: 'inline',
+        }),
+      };
+    }
+
+    // The dev tsconfig lives in the test folder and only includes the tests; sources that no
+    // test imports, and .projenrc.ts (no longer checked by ts-node at every synth), join it so
+    // one program checks the whole repository.
+    const devDir = path.posix.dirname(project.tsconfigDev.fileName);
+    const fromDev = (p: string) => path.posix.relative(devDir, p) || '.';
+    project.tsconfigDev.addInclude(`${fromDev(project.srcdir)}/**/*.ts`);
+    project.tsconfigDev.addInclude(fromDev('.projenrc.ts'));
+    project.tsconfigDev.addInclude(`${fromDev('projenrc')}/**/*.ts`);
+    // The declarations of aws-cdk-lib, projen and jest are checked by their authors; checking
+    // them again is most of tsc's time. The repository's own code is checked in full.
+    project.tsconfig?.file.addOverride('compilerOptions.skipLibCheck', true);
+    this.typeCheckCommand = `tsc --noEmit -p ${project.tsconfigDev.fileName}`;
+    project.compileTask.reset(this.typeCheckCommand, { name: 'Type-check sources, tests and .projenrc.ts' });
+
+    // Typed lint rules need a TypeScript program. projen's project service opens one per tsconfig
+    // (sources, tests, .projenrc.ts), parsing the declarations of aws-cdk-lib each time; the dev
+    // tsconfig above covers all of them, so one program serves every file.
+    const eslintrc = project.tryFindObjectFile('.eslintrc.json');
+    if (project.eslint && eslintrc) {
+      eslintrc.addDeletionOverride('parserOptions.projectService');
+      eslintrc.addOverride('parserOptions.project', `./${project.tsconfigDev.fileName}`);
+    }
+
+    // Every task evaluates the environment of the manifest. projen's default PATH runs
+    // `npx -c "node --print process.env.PATH"` (about a second each time); `echo` is a
+    // built-in of projen's task shell, which sets $PWD to the project root.
+    project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
+  }
+}

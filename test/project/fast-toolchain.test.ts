@@ -1,0 +1,81 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthSnapshot } from 'projen/lib/util/synth';
+import { CicdServiceProject, CicdServiceProjectOptions } from '../../src';
+
+function synth(options: Partial<CicdServiceProjectOptions> = {}): Record<string, any> {
+  return synthSnapshot(new CicdServiceProject({
+    name: 'orders-api',
+    defaultReleaseBranch: 'main',
+    cdkVersion: '2.189.1',
+    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-toolchain-')),
+    ...options,
+  }));
+}
+
+function steps(out: Record<string, any>, task: string): any[] {
+  return out['.projen/tasks.json'].tasks[task].steps ?? [];
+}
+
+describe('the toolchain of a generated repository', () => {
+  const out = synth();
+
+  test('runs .projenrc.ts with tsx, without npx', () => {
+    expect(steps(out, 'default')).toEqual([{ exec: 'node --import tsx .projenrc.ts' }]);
+  });
+
+  test('synthesizes the CDK app with tsx instead of ts-node', () => {
+    expect(out['cdk.json'].app).toBe('node --import tsx src/main.ts');
+  });
+
+  test('keeps an app command given in the options', () => {
+    const custom = synth({ app: 'node lib/main.js' });
+    expect(custom['cdk.json'].app).toBe('node lib/main.js');
+    expect(custom['package.json'].devDependencies).toHaveProperty('tsx');
+  });
+
+  test('transforms tests with @swc/jest instead of ts-jest', () => {
+    const transform = out['package.json'].jest.transform;
+    expect(Object.values(transform).map((t: any) => t[0])).toEqual(['@swc/jest']);
+    expect(JSON.stringify(transform)).not.toContain('ts-jest');
+  });
+
+  test('installs tsx and swc in place of ts-node and ts-jest', () => {
+    const devDeps = Object.keys(out['package.json'].devDependencies);
+    expect(devDeps).toEqual(expect.arrayContaining(['tsx', '@swc/jest', '@swc/core', 'typescript']));
+    expect(devDeps).not.toContain('ts-node');
+    expect(devDeps).not.toContain('ts-jest');
+  });
+
+  test('compile type-checks sources, tests and .projenrc.ts in one program', () => {
+    expect(steps(out, 'compile').map((s) => s.exec)).toEqual(['tsc --noEmit -p test/tsconfig.json']);
+    const include: string[] = out['test/tsconfig.json'].include;
+    expect(include).toEqual(expect.arrayContaining(['**/*.ts', '../src/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts']));
+    expect(out['test/tsconfig.json'].compilerOptions.noEmit).toBe(true);
+  });
+
+  test('skips checking library declarations, not the repository\'s own code', () => {
+    expect(out['tsconfig.json'].compilerOptions.skipLibCheck).toBe(true);
+    expect(out['tsconfig.json'].compilerOptions.strict).toBe(true);
+  });
+
+  test('lints with one TypeScript program, the one compile checks', () => {
+    const parserOptions = out['.eslintrc.json'].parserOptions;
+    expect(parserOptions.project).toBe('./test/tsconfig.json');
+    expect(parserOptions).not.toHaveProperty('projectService');
+  });
+
+  test('build still compiles before it synthesizes and tests', () => {
+    const build = steps(out, 'build').map((s) => s.spawn);
+    expect(build.indexOf('compile')).toBeGreaterThan(-1);
+    expect(build.indexOf('compile')).toBeLessThan(build.indexOf('post-compile'));
+    expect(build.indexOf('compile')).toBeLessThan(build.indexOf('test'));
+  });
+
+  test('finds node_modules/.bin without starting npx for every task', () => {
+    const pathEnv: string = out['.projen/tasks.json'].env.PATH;
+    expect(pathEnv).toBe('$(echo "$PWD/node_modules/.bin:$PATH")');
+    expect(JSON.stringify(out['.projen/tasks.json'])).not.toContain('ts-node');
+  });
+});
