@@ -25,8 +25,11 @@ const project = new cdk.JsiiProject({
   peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0'],
   // Tests run against the current releases (cdk-nag needs a recent aws-cdk-lib).
   peerDependencyOptions: { pinnedDevDependency: false },
-  bundledDeps: ['mustache'],
-  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2'],
+  // dockerfile-utils, ajv and yaml: the `cicd-service-gates` command that generated repositories run in their tests.
+  bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1'],
+  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'fast-check@^4.3.0'],
+  // The quality gates of a generated repository: Dockerfile lint and buildspec schema check.
+  bin: { 'cicd-service-gates': 'lib/gates/cli.js' },
 
   publishToPypi: {
     distName: 'cicd-service-template',
@@ -55,7 +58,7 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride('parserOptions.project'
 project.tsconfigDev.addInclude('.projenrc.ts');
 
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
-project.npmignore?.include('/templates/');
+project.npmignore?.include('/templates/', '/schemas/');
 project.npmignore?.exclude('/demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '/API.md', '*.tgz');
 
 // Lambda handlers are plain JavaScript files shipped as assets: tsc does not copy them into lib/.

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { awscdk, SampleFile, TextFile } from 'projen';
 import { TemplateRenderer } from './template-renderer';
+import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
+import { RepositoryGates } from '../gates/repository-gates';
 import { MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
 /** The npm name of this package, as the generated repository depends on it. */
@@ -78,6 +80,15 @@ export interface CicdServiceOptions {
    * @default "aws/codebuild/amazonlinux-x86_64-standard:5.0"
    */
   readonly buildImage?: string;
+
+  /**
+   * The quality gates that the repository's `test` task runs (and so the pipeline's build):
+   * cdk-nag AwsSolutions checks, `cdk synth --strict`, the Dockerfile lint and the buildspec schema
+   * check. Each is on unless set to `false`.
+   *
+   * @default - every gate on
+   */
+  readonly qualityGates?: QualityGatesOptions;
 }
 
 /**
@@ -106,6 +117,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
   constructor(options: CicdServiceProjectOptions) {
     // Validate before projen creates a single component: a bad option must not leave files behind.
     const settings = resolveProjectSettings(options);
+    const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
     super({
       sampleCode: false,
       github: false,
@@ -129,7 +141,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     });
 
     const renderer = new TemplateRenderer();
-    const view = { ...settings, packageName: PACKAGE_NAME };
+    const view = { ...settings, packageName: PACKAGE_NAME, gates };
 
     // Managed: the stack's settings follow the options in .projenrc.ts on every synth.
     new TextFile(this, path.posix.join(this.srcdir, 'service-settings.ts'), {
@@ -145,6 +157,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     new SampleFile(this, path.posix.join(this.testdir, 'main.test.ts'), {
       contents: renderer.render('app/main.test.ts', view),
     });
+
+    new RepositoryGates(this, gates);
   }
 }
 
