@@ -27,7 +27,7 @@ const project = new cdk.JsiiProject({
   peerDependencyOptions: { pinnedDevDependency: false },
   // dockerfile-utils, ajv and yaml: the `cicd-service-gates` command that generated repositories run in their tests.
   bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1'],
-  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'fast-check@^4.3.0'],
+  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'semver', '@types/semver', 'fast-check@^4.3.0'],
   // The quality gates of a generated repository: Dockerfile lint and buildspec schema check.
   bin: { 'cicd-service-gates': 'lib/gates/cli.js' },
 
@@ -44,7 +44,8 @@ const project = new cdk.JsiiProject({
   jestOptions: {
     jestConfig: {
       // The end-to-end tests pack the package and run `projen new`; they run from `test:e2e`.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      // The image test builds a container image with buildah; it runs from `test:image`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/'],
     },
   },
   // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
@@ -69,5 +70,10 @@ const e2e = project.addTask('test:e2e', {
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand test/e2e',
 });
 e2e.env('CICD_TEMPLATE_E2E', '1');
+
+project.addTask('test:image', {
+  description: 'Builds the generated Dockerfile with buildah on a local base image, runs the service and checks the layer cache',
+  exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/image',
+});
 
 project.synth();

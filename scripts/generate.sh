@@ -9,5 +9,7 @@ target=$2
 shift 2
 mkdir -p "$target"
 cd "$target"
-"$root/node_modules/.bin/projen" new --from "cicd-service-template@file:$tgz" "$@"
+# Without CI: under CI=true projen installs with `npm ci`, which needs the lockfile that this very
+# first install creates.
+env -u CI "$root/node_modules/.bin/projen" new --from "cicd-service-template@file:$tgz" "$@"
 npx projen build

@@ -12,3 +12,20 @@ if [ ! -x .venv/bin/cfn-lint ] || [ "${CI:-}" = "true" ]; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check --upgrade 'cfn-lint>=1.20,<2'
 fi
+
+# The image test (npx projen test:image) builds with buildah and needs a static busybox for the
+# stand-in base image. apt runs only when one of them is missing.
+missing=()
+command -v buildah >/dev/null 2>&1 || missing+=(buildah)
+if ! command -v busybox >/dev/null 2>&1 || ldd "$(command -v busybox)" >/dev/null 2>&1; then
+  missing+=(busybox-static)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: please install ${missing[*]} (needed by npx projen test:image)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

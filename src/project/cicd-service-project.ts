@@ -1,6 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, SampleFile, TextFile } from 'projen';
+import { awscdk, SampleFile, SampleReadme } from 'projen';
+import { BuildSpec, BuildSpecExtras } from './buildspec';
+import { FileOwnership } from './managed-files';
+import { SampleService } from './sample-service';
+import { DockerfileExtras, ServiceDockerfile } from './service-dockerfile';
+import { ReadmeSectionContent, ServiceReadme } from './service-readme';
 import { TemplateRenderer } from './template-renderer';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
@@ -82,6 +87,49 @@ export interface CicdServiceOptions {
   readonly buildImage?: string;
 
   /**
+   * Template-managed files that you take over: each is written once if it is missing and never
+   * regenerated, so your edits survive `npx projen` and template upgrades. Allowed: "Dockerfile",
+   * ".dockerignore", "buildspec.yml", "README.md", "src/service-settings.ts".
+   *
+   * @default - the template manages all of them
+   */
+  readonly ownedFiles?: string[];
+
+  /**
+   * Extra patterns for `.dockerignore`, one per entry, after the template's own.
+   *
+   * @default - none
+   */
+  readonly dockerignoreExtra?: string[];
+
+  /**
+   * Extra environment variables of the runtime image (`ENV` in the Dockerfile). Names are letters,
+   * digits and underscores, other than PORT, NODE_ENV, PATH, HOME and NODE_OPTIONS; values are
+   * printable characters without quotes, backslashes, "$", backticks or line breaks. Do not put
+   * secrets here: they would be readable in the image.
+   *
+   * @default - none
+   */
+  readonly dockerRuntimeEnv?: { [name: string]: string };
+
+  /**
+   * Extra commands for `buildspec.yml`, appended to the template's commands of each phase. They
+   * run in CodeBuild's shell exactly as written, with the build's permissions: a failing command
+   * fails its phase.
+   *
+   * @default - none
+   */
+  readonly buildspecExtraCommands?: BuildSpecExtraCommands;
+
+  /**
+   * Extra sections at the end of the managed README.md, so that you can document the service
+   * without taking the README over.
+   *
+   * @default - none
+   */
+  readonly readmeExtraSections?: ReadmeSection[];
+
+  /**
    * The quality gates that the repository's `test` task runs (and so the pipeline's build):
    * cdk-nag AwsSolutions checks, `cdk synth --strict`, the Dockerfile lint and the buildspec schema
    * check. Each is on unless set to `false`.
@@ -89,6 +137,51 @@ export interface CicdServiceOptions {
    * @default - every gate on
    */
   readonly qualityGates?: QualityGatesOptions;
+}
+
+/**
+ * Extra shell commands per `buildspec.yml` phase; each entry is one line of shell.
+ */
+export interface BuildSpecExtraCommands {
+  /**
+   * Commands after the runtime is installed.
+   *
+   * @default - none
+   */
+  readonly installCommands?: string[];
+
+  /**
+   * Commands after the ECR login and the tests.
+   *
+   * @default - none
+   */
+  readonly preBuildCommands?: string[];
+
+  /**
+   * Commands after `docker build`.
+   *
+   * @default - none
+   */
+  readonly buildCommands?: string[];
+
+  /**
+   * Commands after the image push (they also run when the build failed; check
+   * `$CODEBUILD_BUILD_SUCCEEDING`).
+   *
+   * @default - none
+   */
+  readonly postBuildCommands?: string[];
+}
+
+/**
+ * A section added to the generated README.md.
+ */
+export interface ReadmeSection {
+  /** Heading of the section: one line, without "#". */
+  readonly title: string;
+
+  /** Markdown content of the section. */
+  readonly body: string;
 }
 
 /**
@@ -104,6 +197,36 @@ export interface CicdServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOpt
  * @pjid cicd-service
  */
 export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
+  private static resolveExtras(options: CicdServiceProjectOptions): {
+    ownedFiles: ReadonlySet<string>;
+    dockerfile: DockerfileExtras;
+    buildspec: BuildSpecExtras;
+    readmeSections: ReadmeSectionContent[];
+  } {
+    const o = options as unknown as Record<string, unknown>;
+    return {
+      ownedFiles: FileOwnership.validate(o.ownedFiles),
+      dockerfile: ServiceDockerfile.validate(o.dockerignoreExtra, o.dockerRuntimeEnv),
+      buildspec: BuildSpec.validate(o.buildspecExtraCommands),
+      readmeSections: ServiceReadme.validate(o.readmeExtraSections),
+    };
+  }
+
+  private static resolveSettings(options: CicdServiceProjectOptions): ServiceSettings {
+    const o = options as unknown as Record<string, unknown>;
+    return resolveServiceSettings({
+      serviceName: o.serviceName === undefined ? deriveServiceName(options.name) : o.serviceName,
+      containerPort: o.containerPort,
+      healthCheckPath: o.healthCheckPath,
+      cpu: o.cpu,
+      memoryMiB: o.memory,
+      desiredCount: o.desiredCount,
+      maxCount: o.maxCount,
+      branch: o.branch,
+      buildImage: o.buildImage,
+    });
+  }
+
   /** The validated service settings, with every default applied. */
   public readonly serviceName: string;
   /** Port the container listens on. */
@@ -116,7 +239,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
 
   constructor(options: CicdServiceProjectOptions) {
     // Validate before projen creates a single component: a bad option must not leave files behind.
-    const settings = resolveProjectSettings(options);
+    const settings = CicdServiceProject.resolveSettings(options);
+    const extras = CicdServiceProject.resolveExtras(options);
     const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
     super({
       sampleCode: false,
@@ -140,15 +264,18 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }],
     });
 
+    // The README is generated (ServiceReadme) instead of projen's one-line sample.
+    for (const child of this.node.children) {
+      if (child instanceof SampleReadme) this.node.tryRemoveChild(child.node.id);
+    }
+
     const renderer = new TemplateRenderer();
     const view = { ...settings, packageName: PACKAGE_NAME, gates };
+    const ownership = new FileOwnership(this, extras.ownedFiles);
 
-    // Managed: the stack's settings follow the options in .projenrc.ts on every synth.
-    new TextFile(this, path.posix.join(this.srcdir, 'service-settings.ts'), {
-      marker: true,
-      readonly: true,
-      lines: renderer.renderLines('app/service-settings.ts', view),
-    });
+    // Managed unless owned: the stack's settings follow the options in .projenrc.ts on every synth.
+    ownership.addTemplateFile(path.posix.join(this.srcdir, 'service-settings.ts'),
+      (marker) => `${marker ? `// ${marker}\n` : ''}${renderer.render('app/service-settings.ts', view)}`);
 
     // User-owned: the CDK entrypoint is the user's to extend with more stacks or constructs.
     new SampleFile(this, path.posix.join(this.srcdir, this.appEntrypoint), {
@@ -157,25 +284,16 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     new SampleFile(this, path.posix.join(this.testdir, 'main.test.ts'), {
       contents: renderer.render('app/main.test.ts', view),
     });
+    ownership.addUserFile('.projenrc.ts', 'The options of this repository');
+    ownership.addUserFile(path.posix.join(this.srcdir, this.appEntrypoint), 'The CDK app: add stacks or constructs here');
+    ownership.addUserFile(path.posix.join(this.testdir, 'main.test.ts'), 'Tests of the CDK app');
 
+    new SampleService(this, settings, ownership, renderer);
+    new ServiceDockerfile(this, settings, extras.dockerfile, ownership, renderer);
+    new BuildSpec(this, settings, extras.buildspec, ownership, renderer);
+    new ServiceReadme(this, settings, extras.readmeSections, ownership, renderer);
     new RepositoryGates(this, gates);
   }
-}
-
-/** Validates the project's service options; the CLI may deliver any type, so nothing is trusted. */
-function resolveProjectSettings(options: CicdServiceProjectOptions): ServiceSettings {
-  const o = options as unknown as Record<string, unknown>;
-  return resolveServiceSettings({
-    serviceName: o.serviceName === undefined ? deriveServiceName(options.name) : o.serviceName,
-    containerPort: o.containerPort,
-    healthCheckPath: o.healthCheckPath,
-    cpu: o.cpu,
-    memoryMiB: o.memory,
-    desiredCount: o.desiredCount,
-    maxCount: o.maxCount,
-    branch: o.branch,
-    buildImage: o.buildImage,
-  });
 }
 
 /** The project name made into a service name: `@acme/Orders_API` becomes `orders-api`. */

@@ -1,0 +1,201 @@
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { CicdServiceProject } from '../../src';
+import { NODE_BASE_IMAGE } from '../../src/project/service-dockerfile';
+import { synthInPlace } from '../project/helpers';
+
+// Builds the generated Dockerfile with buildah (vfs storage, chroot isolation: no daemon, no
+// privileges beyond root) on a local stand-in for the base image, runs the image, checks the
+// health endpoint and the shutdown, then checks that a source-only change reuses the dependency layers.
+
+jest.setTimeout(20 * 60 * 1000);
+
+const STEP_TIMEOUT_MS = 8 * 60 * 1000;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'image-test-'));
+const storage = ['--root', path.join(work, 'storage'), '--runroot', path.join(work, 'run'), '--storage-driver', 'vfs'];
+const repo = path.join(work, 'repo');
+const HEALTH = '/ready';
+const PORT_IN_IMAGE = 3000;
+
+function buildah(args: string[], options: { cwd?: string } = {}): string {
+  return execFileSync('buildah', [...storage, ...args], { encoding: 'utf-8', timeout: STEP_TIMEOUT_MS, cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** Builds the repository's Dockerfile; returns the build output and how long it took. */
+function build(tag: string): { output: string; seconds: number } {
+  const started = Date.now();
+  const result = spawnSync('buildah', [...storage, 'bud', '--format', 'docker', '--isolation', 'chroot', '--network', 'host',
+    '--layers', '--pull=never', '-t', tag, '.'], { cwd: repo, encoding: 'utf-8', timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+  const output = `${result.stdout}${result.stderr}`;
+  if (result.status !== 0) throw new Error(`buildah bud failed (${result.status ?? result.signal}):\n${output}`);
+  return { output, seconds: (Date.now() - started) / 1000 };
+}
+
+/** For each Dockerfile step ("[stage] STEP n/m: INSTRUCTION"), whether buildah took it from its cache. */
+function cachedSteps(output: string): Array<{ step: string; cached: boolean }> {
+  const out: Array<{ step: string; cached: boolean }> = [];
+  const outputLines = output.split('\n');
+  outputLines.forEach((line, i) => {
+    const match = /^\[\d\/\d\] STEP \d+\/\d+: (.*)$/.exec(line);
+    if (!match) return;
+    const next = outputLines.slice(i + 1).find((l) => l.startsWith('--> ') || / STEP \d+\/\d+: /.test(l)) ?? '';
+    out.push({ step: match[1], cached: next.startsWith('--> Using cache') });
+  });
+  return out;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function descendants(pid: number): number[] {
+  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf-8' }).stdout
+    .split('\n').map((s) => parseInt(s.trim(), 10)).filter((n) => !isNaN(n));
+  return children.flatMap((c) => [c, ...descendants(c)]);
+}
+
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf-8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('the generated Dockerfile', () => {
+  const report: Record<string, unknown> = {};
+  let first: { output: string; seconds: number };
+
+  beforeAll(() => {
+    synthInPlace(new CicdServiceProject({
+      name: 'orders-api',
+      defaultReleaseBranch: 'main',
+      cdkVersion: '2.189.1',
+      outdir: repo,
+      containerPort: PORT_IN_IMAGE,
+      healthCheckPath: HEALTH,
+      dockerRuntimeEnv: { GREETING_SOURCE: 'image-test' },
+    }));
+    execFileSync('bash', [path.join(__dirname, 'make-base-image.sh'), NODE_BASE_IMAGE, ...storage], { stdio: ['ignore', 'ignore', 'inherit'], timeout: STEP_TIMEOUT_MS });
+    first = build('service:first');
+    report.firstBuildSeconds = first.seconds;
+  });
+
+  afterAll(() => {
+    spawnSync('buildah', [...storage, 'rm', '--all'], { stdio: 'ignore' });
+    spawnSync('buildah', [...storage, 'rmi', '--all', '--force'], { stdio: 'ignore' });
+    fs.rmSync(work, { recursive: true, force: true });
+    console.log(`image test: ${JSON.stringify(report)}`);
+    fs.mkdirSync(path.resolve(__dirname, '..', '..', 'test-reports'), { recursive: true });
+    fs.writeFileSync(path.resolve(__dirname, '..', '..', 'test-reports', 'image-test.json'), `${JSON.stringify(report, null, 2)}\n`);
+  });
+
+  test('builds both stages from the pinned base image', () => {
+    expect(first.output).toContain(`[1/2] STEP 1/7: FROM ${NODE_BASE_IMAGE} AS build`);
+    expect(first.output).toMatch(new RegExp(`\\[2/2\\] STEP 1/\\d+: FROM ${NODE_BASE_IMAGE.replace(/[.]/g, '\\.')}\\n`));
+  });
+
+  test('the image runs node as the node user, with the port, environment and health check', () => {
+    const config = JSON.parse(buildah(['inspect', '--type', 'image', 'service:first'])).Docker.config;
+    expect(config.User).toBe('node');
+    expect(config.Cmd).toEqual(['node', 'dist/src/server.js']);
+    expect(config.WorkingDir).toBe('/app');
+    expect(config.Env).toEqual(expect.arrayContaining([`PORT=${PORT_IN_IMAGE}`, 'NODE_ENV=production', 'GREETING_SOURCE=image-test']));
+    expect(Object.keys(config.ExposedPorts)).toEqual([`${PORT_IN_IMAGE}/tcp`]);
+    expect(config.Healthcheck.Test.join(' ')).toContain(HEALTH);
+  });
+
+  test('the image holds the compiled service and production dependencies only', () => {
+    const ctr = buildah(['from', 'service:first']).trim();
+    try {
+      const mnt = buildah(['mount', ctr]).trim();
+      const entries = fs.readdirSync(path.join(mnt, 'app'));
+      expect(entries).toEqual(expect.arrayContaining(['dist', 'package.json', 'package-lock.json']));
+      expect(entries).not.toContain('tsconfig.json');
+      const appBytes = parseInt(execFileSync('du', ['-sb', path.join(mnt, 'app')], { encoding: 'utf-8' }).split('\t')[0], 10);
+      report.appLayerKB = Math.round(appBytes / 1024);
+      expect(appBytes).toBeLessThan(2 * 1024 * 1024);
+      expect(fs.existsSync(path.join(mnt, 'app', 'dist', 'src', 'server.js'))).toBe(true);
+      expect(fs.existsSync(path.join(mnt, 'app', 'src'))).toBe(false);
+      expect(fs.existsSync(path.join(mnt, 'app', 'node_modules', 'typescript'))).toBe(false);
+      expect(fs.existsSync(path.join(mnt, 'app', 'dist', 'test'))).toBe(false);
+    } finally {
+      buildah(['rm', ctr]);
+    }
+  });
+
+  test('the container answers the health check and stops cleanly on SIGTERM', async () => {
+    const ctr = buildah(['from', 'service:first']).trim();
+    const port = await freePort();
+    buildah(['config', '--env', `PORT=${port}`, ctr]);
+    const config = JSON.parse(buildah(['inspect', '--type', 'image', 'service:first'])).Docker.config;
+    let run: ChildProcess | undefined;
+    let logs = '';
+    try {
+      run = spawn('buildah', [...storage, 'run', '--isolation', 'chroot', '--network', 'host', ctr, '--', ...config.Cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+      run.stdout!.on('data', (d) => { logs += d; });
+      run.stderr!.on('data', (d) => { logs += d; });
+      const exited = new Promise<number | null>((resolve) => run!.on('exit', (code) => resolve(code)));
+
+      const started = Date.now();
+      const res = await waitFor('the health check', 60_000, async () => {
+        const r = await fetch(`http://127.0.0.1:${port}${HEALTH}`);
+        return r.status === 200 ? r : undefined;
+      });
+      report.secondsToHealthy = (Date.now() - started) / 1000;
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.json()).toMatchObject({ status: 'ok', service: 'orders-api' });
+      expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
+
+      // buildah run does not forward signals: send SIGTERM to node inside the container directly.
+      const node = descendants(run.pid!).find((pid) => commandOf(pid).startsWith('/usr/local/bin/node dist/src/server.js')
+        || commandOf(pid).startsWith('node dist/src/server.js'));
+      expect(node).toBeDefined();
+      process.kill(node!, 'SIGTERM');
+      expect(await exited).toBe(0);
+      const messages = logs.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).msg);
+      expect(messages).toEqual(expect.arrayContaining(['listening', 'request', 'shutting down', 'stopped']));
+    } finally {
+      if (run && run.exitCode === null) run.kill('SIGKILL');
+      spawnSync('buildah', [...storage, 'rm', ctr], { stdio: 'ignore' });
+    }
+  });
+
+  test('a change to the service sources alone reuses the dependency layers', () => {
+    const app = path.join(repo, 'service', 'src', 'app.ts');
+    fs.writeFileSync(app, fs.readFileSync(app, 'utf-8').replace('Hello from ${SERVICE_NAME}', 'Hi from ${SERVICE_NAME}'));
+    const second = build('service:second');
+    report.cachedRebuildSeconds = second.seconds;
+    const steps = cachedSteps(second.output);
+    report.cachedSteps = `${steps.filter((s) => s.cached).length} of ${steps.length}`;
+    const cached = (prefix: string) => steps.filter((s) => s.step.startsWith(prefix)).map((s) => s.cached);
+    expect(cached('RUN npm ci --no-audit')).toEqual([true]);
+    expect(cached('RUN npm ci --omit=dev')).toEqual([true]);
+    expect(cached('COPY service/src')).toEqual([false]);
+    expect(cached('RUN npx tsc')).toEqual([false]);
+
+    const size = (tag: string) => buildah(['images', '--format', '{{.Size}}', tag]).trim();
+    report.imageSize = size('service:second');
+    report.baseImageSize = size(NODE_BASE_IMAGE);
+  });
+});
