@@ -45,7 +45,8 @@ const project = new cdk.JsiiProject({
     jestConfig: {
       // The end-to-end tests pack the package and run `projen new`; they run from `test:e2e`.
       // The image test builds a container image with buildah; it runs from `test:image`.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/'],
+      // The property tests (hundreds of generated repositories) run from `test:quality`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/', '<rootDir>/test/quality/properties.test.ts'],
     },
   },
   // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
@@ -74,6 +75,11 @@ e2e.env('CICD_TEMPLATE_E2E', '1');
 project.addTask('test:image', {
   description: 'Builds the generated Dockerfile with buildah on a local base image, runs the service and checks the layer cache',
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/image',
+});
+
+project.addTask('test:quality', {
+  description: 'Property-based tests: random option sets give a clean repository and stack, or are rejected by name',
+  exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/quality/properties.test.ts',
 });
 
 project.synth();

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Every test of this repository: the package build with its unit tests, the image test, then the
-# end-to-end tests.
+# Every test of this repository: the package build with its unit tests, the property-based quality
+# tests, the image test, then the end-to-end tests.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
 npx projen build
+npx projen test:quality
 npx projen test:image
 npx projen test:e2e

@@ -56,7 +56,7 @@ export class QualityGates {
     const gates = QualityGates._resolve(options ?? {});
     if (gates.cdkNag) {
       // Loaded only when the gate is on: a repository without the gate need not install cdk-nag.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
       const nag: typeof import('cdk-nag') = require('cdk-nag');
       Validations.of(scope).addPlugins(new nag.AwsSolutionsChecks(scope, { verbose: true }));
     }

@@ -21,7 +21,7 @@ const PACKAGE_NAME = 'cicd-service-template';
 export interface CicdServiceOptions {
   /**
    * Name of the service. It names the CodeCommit and ECR repositories, the ECS cluster, service and
-   * container, and the log groups: 1 to 32 lowercase letters and digits in words joined by single
+   * container, and the log groups: 2 to 32 lowercase letters and digits in words joined by single
    * hyphens, starting with a letter.
    *
    * @default - the project `name`, lowercased, with other characters turned into hyphens

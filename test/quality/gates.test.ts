@@ -5,10 +5,10 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { synthSnapshot } from 'projen/lib/util/synth';
+import { CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
 import { QualityGates } from '../../src/gates/quality-gates';
 import { InvalidOptionError } from '../../src/shared/service-settings';
-import { CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 
 function files(options: Partial<CicdServiceProjectOptions> = {}): Record<string, any> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-'));

@@ -4,10 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { synthSnapshot } from 'projen/lib/util/synth';
+import { CicdPipelineStack, CicdPipelineStackProps, CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
 import { QualityGates } from '../../src/gates/quality-gates';
 import { BUILD_ENV } from '../../src/shared/service-settings';
-import { CicdPipelineStack, CicdPipelineStackProps, CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 import { iamViolations } from '../pipeline/iam-walk';
 
 /** Path of cfn-lint, installed by scripts/setup.sh. */
@@ -54,8 +54,7 @@ export function readSettingsObject(source: string, name: string): Record<string,
  * synthesizes the stack as the generated `src/main.ts` does: with the generated settings, the
  * feature flags of the generated cdk.json and, when `nag`, the cdk-nag gate of QualityGates.
  */
-export function generate(combination: Combination, nag: boolean): Generated {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'quality-repo-'));
+export function generate(combination: Combination, nag: boolean, outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'quality-repo-'))): Generated {
   const project = new CicdServiceProject({
     name: 'orders-api',
     defaultReleaseBranch: 'main',
@@ -109,8 +108,15 @@ export function consistencyProblems(g: Generated): string[] {
   };
   const s = g.project._settings;
   expectSame('service-settings.ts', g.settings, {
-    serviceName: s.serviceName, containerPort: s.containerPort, healthCheckPath: s.healthCheckPath, cpu: s.cpu, memory: s.memoryMiB,
-    desiredCount: s.desiredCount, maxCount: s.maxCount, branch: s.branch, buildImage: s.buildImage,
+    serviceName: s.serviceName,
+    containerPort: s.containerPort,
+    healthCheckPath: s.healthCheckPath,
+    cpu: s.cpu,
+    memory: s.memoryMiB,
+    desiredCount: s.desiredCount,
+    maxCount: s.maxCount,
+    branch: s.branch,
+    buildImage: s.buildImage,
   });
 
   const dockerfile: string = g.files.Dockerfile;

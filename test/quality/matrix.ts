@@ -12,8 +12,12 @@ export const COMBINATIONS: Combination[] = [
   {
     name: 'port 3000, deep health path, 1 vCPU/4 GiB, release branch, arm64 build image',
     options: {
-      containerPort: 3000, healthCheckPath: '/status/ready', cpu: 1024, memory: 4096,
-      branch: 'release/v2', buildImage: 'aws/codebuild/amazonlinux-aarch64-standard:3.0',
+      containerPort: 3000,
+      healthCheckPath: '/status/ready',
+      cpu: 1024,
+      memory: 4096,
+      branch: 'release/v2',
+      buildImage: 'aws/codebuild/amazonlinux-aarch64-standard:3.0',
     },
   },
   {
@@ -21,7 +25,9 @@ export const COMBINATIONS: Combination[] = [
     options: { serviceName: 'billing-api' },
     stackExtras: (app) => {
       const p = customizedProps(app);
-      return { env: p.env, vpc: p.vpc, sourceEncryptionKey: p.sourceEncryptionKey, imageEncryptionKey: p.imageEncryptionKey, certificate: p.certificate };
+      return {
+        env: p.env, vpc: p.vpc, sourceEncryptionKey: p.sourceEncryptionKey, imageEncryptionKey: p.imageEncryptionKey, certificate: p.certificate,
+      };
     },
   },
   {
@@ -49,15 +55,20 @@ export const COMBINATIONS: Combination[] = [
     name: '4 vCPU/30 GiB, 2 to 50 tasks, larger build, short retention, few images',
     options: { cpu: 4096, memory: 30720, desiredCount: 2, maxCount: 50, healthCheckPath: '/' },
     stackExtras: () => ({
-      buildComputeType: codebuild.ComputeType.LARGE, logRetention: logs.RetentionDays.ONE_DAY,
-      imagesToKeep: 1, artifactRetentionDays: 1, targetCpuUtilization: 90,
+      buildComputeType: codebuild.ComputeType.LARGE,
+      logRetention: logs.RetentionDays.ONE_DAY,
+      imagesToKeep: 1,
+      artifactRetentionDays: 1,
+      targetCpuUtilization: 90,
     }),
   },
   {
     name: 'only cdk-nag on, 8 vCPU/16 GiB, arm64 standard image, README sections',
     options: {
       qualityGates: { strictSynth: false, dockerfileLint: false, buildspecSchema: false },
-      cpu: 8192, memory: 16384, buildImage: 'aws/codebuild/amazonlinux-aarch64-standard:2.0',
+      cpu: 8192,
+      memory: 16384,
+      buildImage: 'aws/codebuild/amazonlinux-aarch64-standard:2.0',
       readmeExtraSections: [{ title: 'On call', body: 'Page the orders team.' }],
     },
   },
