@@ -41,7 +41,8 @@ export function lintDockerfile(content: string): GateProblem[] {
   });
   return diagnostics
     .filter((d) => d.severity === undefined || d.severity <= LSP_WARNING)
-    .map((d) => ({ line: d.range.start.line + 1, message: typeof d.message === 'string' ? d.message : d.message.value }));
+    .map((d) => ({ line: d.range.start.line + 1, message: typeof d.message === 'string' ? d.message : d.message.value }))
+    .sort((a, b) => a.line - b.line);
 }
 
 /**
