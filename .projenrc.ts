@@ -27,9 +27,10 @@ const project = new cdk.JsiiProject({
   peerDependencyOptions: { pinnedDevDependency: false },
   // dockerfile-utils, ajv and yaml: the `cicd-service-gates` command that generated repositories run in their tests.
   bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1'],
+  // cicd-service-check-managed: generated repositories run it as `npx projen check:managed`.
+  // cicd-service-gates: their quality gates (Dockerfile lint, buildspec schema check).
+  bin: { 'cicd-service-check-managed': 'lib/cli/check-managed.js', 'cicd-service-gates': 'lib/gates/cli.js' },
   devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'semver', '@types/semver', 'fast-check@^4.3.0'],
-  // The quality gates of a generated repository: Dockerfile lint and buildspec schema check.
-  bin: { 'cicd-service-gates': 'lib/gates/cli.js' },
 
   publishToPypi: {
     distName: 'cicd-service-template',
@@ -45,12 +46,17 @@ const project = new cdk.JsiiProject({
     jestConfig: {
       // The end-to-end tests pack the package and run `projen new`; they run from `test:e2e`.
       // The image test builds a container image with buildah; it runs from `test:image`.
+      // The polyglot consumers build the Python and Java packages; they run from `test:polyglot`.
       // The property tests (hundreds of generated repositories) run from `test:quality`.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/', '<rootDir>/test/quality/properties.test.ts'],
+      testPathIgnorePatterns: [
+        '/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/', '<rootDir>/test/polyglot/', '<rootDir>/test/quality/properties.test.ts',
+      ],
     },
   },
   // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
-  gitignore: ['/demo/', '/.tmp/', '/.venv/'],
+  // .demo: the repository scripts/demo.sh generates. It is a dot-folder because jsii-docgen reads
+  // every .jsii below the project except in dot-folders, and the demo installs this package.
+  gitignore: ['/.demo/', '/.tmp/', '/.venv/'],
 });
 
 // ESLint parses src/, test/ and .projenrc.ts with the dev tsconfig, which includes them all
@@ -61,7 +67,7 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
 project.npmignore?.include('/templates/', '/schemas/');
-project.npmignore?.exclude('/demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '/API.md', '*.tgz');
+project.npmignore?.exclude('/.demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '/API.md', '*.tgz');
 
 // Lambda handlers are plain JavaScript files shipped as assets: tsc does not copy them into lib/.
 project.compileTask.exec('mkdir -p lib/pipeline/handlers && cp src/pipeline/handlers/*.js lib/pipeline/handlers/');
@@ -76,6 +82,21 @@ project.addTask('test:image', {
   description: 'Builds the generated Dockerfile with buildah on a local base image, runs the service and checks the layer cache',
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/image',
 });
+
+// projen's Java binding is not on Maven Central (io.github.cdklabs:projen stops at 0.54.11), so
+// the Java package is built against a binding made from the installed npm package, kept in a
+// Maven local repository under .tmp/.
+const packageJava = project.tasks.tryFind('package:java')!;
+packageJava.reset('bash scripts/java-deps.sh');
+packageJava.exec('jsii-pacmak -v --target java --maven-local-repository .tmp/m2');
+
+project.addTask('test:polyglot', {
+  description: 'Packs the Python and Java packages and checks the README snippets in real Python and Java consumers against TypeScript',
+  exec: 'bash scripts/polyglot.sh',
+});
+// The TypeScript consumer is compiled in its own npm project against the packed tarball.
+project.eslint?.addIgnorePattern('test/polyglot/consumers/');
+project.tsconfigDev.addExclude('test/polyglot/consumers');
 
 project.addTask('test:quality', {
   description: 'Property-based tests: random option sets give a clean repository and stack, or are rejected by name',

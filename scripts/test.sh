@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test of this repository: the package build with its unit tests, the property-based quality
-# tests, the image test, then the end-to-end tests.
+# tests, the image test, the end-to-end tests, then the Python and Java consumers of the jsii packages.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -9,3 +9,4 @@ npx projen build
 npx projen test:quality
 npx projen test:image
 npx projen test:e2e
+npx projen test:polyglot

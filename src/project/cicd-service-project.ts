@@ -291,6 +291,11 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     new SampleService(this, settings, ownership, renderer);
     new ServiceDockerfile(this, settings, extras.dockerfile, ownership, renderer);
     new BuildSpec(this, settings, extras.buildspec, ownership, renderer);
+    // The package's bin compares the managed files with what .projenrc.ts generates (buildspec.yml runs it).
+    this.addTask('check:managed', {
+      description: 'Fails if a template-managed file was edited by hand instead of through .projenrc.ts',
+      exec: 'cicd-service-check-managed',
+    });
     new ServiceReadme(this, settings, extras.readmeSections, ownership, renderer);
     new RepositoryGates(this, gates);
   }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { generateRepository, packedTarball } from './generated-repository';
+import { developerEnv, generateRepository, packedTarball } from './generated-repository';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -18,7 +18,7 @@ describe('a repository generated from the packed tarball', () => {
     expect(list).toContain('package/lib/project/template-renderer.js');
     // Only the package itself: no demo repository, scripts or build leftovers.
     const top = new Set(list.split('\n').filter(Boolean).map((entry) => entry.split('/')[1]));
-    expect([...top].sort()).toEqual(['.jsii', 'LICENSE', 'README.md', 'lib', 'node_modules', 'package.json', 'schemas', 'templates']);
+    expect([...top].sort()).toEqual(['.jsii', 'CHANGELOG.md', 'LICENSE', 'README.md', 'lib', 'node_modules', 'package.json', 'schemas', 'templates']);
   });
 
   test('renders its files from the installed package', () => {
@@ -37,5 +37,24 @@ describe('a repository generated from the packed tarball', () => {
     const templates = fs.readdirSync(path.join(dir, 'cdk.out')).filter((f) => f.endsWith('.template.json'));
     expect(templates).toEqual([`${path.basename(dir).toLowerCase().replace(/[^a-z0-9]+/g, '-')}-pipeline.template.json`]);
     expect(fs.existsSync(path.join(dir, 'test-reports', 'junit.xml'))).toBe(true);
+  });
+
+  test('check:managed passes as generated, and names a managed file edited by hand', () => {
+    const run = () => execFileSync('npx', ['projen', 'check:managed'], { cwd: dir, encoding: 'utf-8', stdio: 'pipe', env: developerEnv() });
+    expect(run()).toContain('Managed files match .projenrc.ts.');
+
+    const dockerfile = path.join(dir, 'Dockerfile');
+    const generated = fs.readFileSync(dockerfile, 'utf-8');
+    fs.chmodSync(dockerfile, 0o644);
+    fs.writeFileSync(dockerfile, generated.replace('USER node', 'USER root'));
+    let failure: { status?: number; stderr?: string } = {};
+    try {
+      run();
+    } catch (e) {
+      failure = e as { status?: number; stderr?: string };
+    }
+    expect(failure.status).toBe(1);
+    expect(failure.stderr).toContain('Dockerfile (edited)');
+    expect(fs.readFileSync(dockerfile, 'utf-8')).toBe(generated);
   });
 });

@@ -28,6 +28,7 @@ exit 0`,
   npx: `#!/bin/bash
 echo "npx $*" >> "$STUB_LOG"
 [ "$*" = "projen test" ] && [ -n "$FAIL_TESTS" ] && exit 1
+[ "$*" = "projen check:managed" ] && [ -n "$FAIL_MANAGED" ] && exit 1
 exit 0`,
 };
 
@@ -97,6 +98,7 @@ describe('buildspec.yml run with stub tools', () => {
       'aws ecr get-login-password --region eu-west-1',
       'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com stdin=ecr-password',
       'npm ci --no-audit --no-fund',
+      'npx projen check:managed',
       'npx projen test',
       'phase build',
       `docker pull ${REPOSITORY_URI}:latest`,
@@ -116,6 +118,15 @@ describe('buildspec.yml run with stub tools', () => {
     expect(log).toContain('failed pre_build');
     expect(log.filter((l) => /^docker (build|push)/.test(l))).toEqual([]);
     expect(log).not.toContain('phase build');
+    expect(fs.existsSync(path.join(dir, 'imagedefinitions.json'))).toBe(false);
+  });
+
+  test('a hand-edited managed file stops the build before the tests and any push', () => {
+    const { log, dir } = runBuildspec(buildspec, { ...CODEBUILD_ENV, FAIL_MANAGED: '1' });
+    expect(log).toContain('npx projen check:managed');
+    expect(log).toContain('failed pre_build');
+    expect(log).not.toContain('npx projen test');
+    expect(log.filter((l) => /^docker (build|push)/.test(l))).toEqual([]);
     expect(fs.existsSync(path.join(dir, 'imagedefinitions.json'))).toBe(false);
   });
 
