@@ -25,10 +25,12 @@ const project = new cdk.JsiiProject({
   peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0'],
   // Tests run against the current releases (cdk-nag needs a recent aws-cdk-lib).
   peerDependencyOptions: { pinnedDevDependency: false },
-  bundledDeps: ['mustache'],
-  // Generated repositories run it as `npx projen check:managed`.
-  bin: { 'cicd-service-check-managed': 'lib/cli/check-managed.js' },
-  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'ajv@^8.17.1', 'yaml@^2.8.1', 'semver', '@types/semver'],
+  // dockerfile-utils, ajv and yaml: the `cicd-service-gates` command that generated repositories run in their tests.
+  bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1'],
+  // cicd-service-check-managed: generated repositories run it as `npx projen check:managed`.
+  // cicd-service-gates: their quality gates (Dockerfile lint, buildspec schema check).
+  bin: { 'cicd-service-check-managed': 'lib/cli/check-managed.js', 'cicd-service-gates': 'lib/gates/cli.js' },
+  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'semver', '@types/semver', 'fast-check@^4.3.0'],
 
   publishToPypi: {
     distName: 'cicd-service-template',
@@ -45,7 +47,10 @@ const project = new cdk.JsiiProject({
       // The end-to-end tests pack the package and run `projen new`; they run from `test:e2e`.
       // The image test builds a container image with buildah; it runs from `test:image`.
       // The polyglot consumers build the Python and Java packages; they run from `test:polyglot`.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/', '<rootDir>/test/polyglot/'],
+      // The property tests (hundreds of generated repositories) run from `test:quality`.
+      testPathIgnorePatterns: [
+        '/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/', '<rootDir>/test/polyglot/', '<rootDir>/test/quality/properties.test.ts',
+      ],
     },
   },
   // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
@@ -62,7 +67,7 @@ const project = new cdk.JsiiProject({
 project.tsconfigDev.addInclude('.projenrc.ts');
 
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
-project.npmignore?.include('/templates/');
+project.npmignore?.include('/templates/', '/schemas/');
 project.npmignore?.exclude('/.demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '/API.md', '*.tgz');
 
 // Lambda handlers are plain JavaScript files shipped as assets: tsc does not copy them into lib/.
@@ -107,5 +112,10 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 project.eslint?.addLintPattern('bench');
+
+project.addTask('test:quality', {
+  description: 'Property-based tests: random option sets give a clean repository and stack, or are rejected by name',
+  exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/quality/properties.test.ts',
+});
 
 project.synth();

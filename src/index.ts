@@ -1,2 +1,3 @@
 export * from './project/cicd-service-project';
 export * from './pipeline/cicd-pipeline-stack';
+export * from './gates/quality-gates';

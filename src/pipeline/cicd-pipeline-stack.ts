@@ -604,6 +604,12 @@ export class CicdPipelineStack extends Stack {
       id: 'AwsSolutions-CB4',
       reason: 'Build artifacts are encrypted with the AWS-managed S3 key; a customer-managed key would cost about 1 USD a month for no added control here.',
     });
+    if (!this._settings.buildImage.startsWith(CURATED_IMAGE_PREFIX)) {
+      Validations.of(this.buildProject).acknowledge({
+        id: 'AwsSolutions-CB5',
+        reason: 'The build image is the registry image that the buildImage option names explicitly, instead of a CodeBuild curated image.',
+      });
+    }
 
     const artifactBucket = `<${this.getLogicalId(this.artifactBucket.node.defaultChild as CfnElement)}.Arn>`;
     const bucketGrant = 'aws-cdk-lib grants the pipeline, its action roles and the build project read/write on the objects of the pipeline\'s own artifact bucket only';

@@ -8,6 +8,8 @@ import { SampleService } from './sample-service';
 import { DockerfileExtras, ServiceDockerfile } from './service-dockerfile';
 import { ReadmeSectionContent, ServiceReadme } from './service-readme';
 import { TemplateRenderer } from './template-renderer';
+import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
+import { RepositoryGates } from '../gates/repository-gates';
 import { MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
 /** The npm name of this package, as the generated repository depends on it. */
@@ -20,7 +22,7 @@ const PACKAGE_NAME = 'cicd-service-template';
 export interface CicdServiceOptions {
   /**
    * Name of the service. It names the CodeCommit and ECR repositories, the ECS cluster, service and
-   * container, and the log groups: 1 to 32 lowercase letters and digits in words joined by single
+   * container, and the log groups: 2 to 32 lowercase letters and digits in words joined by single
    * hyphens, starting with a letter.
    *
    * @default - the project `name`, lowercased, with other characters turned into hyphens
@@ -127,6 +129,15 @@ export interface CicdServiceOptions {
    * @default - none
    */
   readonly readmeExtraSections?: ReadmeSection[];
+
+  /**
+   * The quality gates that the repository's `test` task runs (and so the pipeline's build):
+   * cdk-nag AwsSolutions checks, `cdk synth --strict`, the Dockerfile lint and the buildspec schema
+   * check. Each is on unless set to `false`.
+   *
+   * @default - every gate on
+   */
+  readonly qualityGates?: QualityGatesOptions;
 }
 
 /**
@@ -231,6 +242,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     // Validate before projen creates a single component: a bad option must not leave files behind.
     const settings = CicdServiceProject.resolveSettings(options);
     const extras = CicdServiceProject.resolveExtras(options);
+    const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
     super({
       sampleCode: false,
       github: false,
@@ -261,7 +273,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     }
 
     const renderer = new TemplateRenderer();
-    const view = { ...settings, packageName: PACKAGE_NAME };
+    const view = { ...settings, packageName: PACKAGE_NAME, gates };
     const ownership = new FileOwnership(this, extras.ownedFiles);
 
     // Managed unless owned: the stack's settings follow the options in .projenrc.ts on every synth.
@@ -288,6 +300,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       exec: 'cicd-service-check-managed',
     });
     new ServiceReadme(this, settings, extras.readmeSections, ownership, renderer);
+    new RepositoryGates(this, gates);
   }
 }
 

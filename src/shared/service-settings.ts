@@ -115,7 +115,8 @@ export interface ServiceSettings {
 
 // CodeCommit allows more, but the name also names the ECR repository (lowercase, [a-z0-9._/-]),
 // the ECS cluster and service, log groups and IAM-scoped resources: keep to what all of them accept.
-const SERVICE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+// At least 2 characters: ECR rejects a one-character repository name.
+const SERVICE_NAME = /^(?=.{2})[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const SERVICE_NAME_MAX = 32;
 // Paths the ALB accepts in a health check, without characters a shell or YAML would treat specially.
 const HEALTH_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
@@ -146,7 +147,7 @@ function text(option: string, value: unknown, fallback: string | undefined, patt
  */
 export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSettings {
   const serviceName = text('serviceName', input.serviceName, undefined, SERVICE_NAME,
-    `1 to ${SERVICE_NAME_MAX} characters: lowercase letters and digits in words joined by single hyphens, starting with a letter (for example "orders-api")`,
+    `2 to ${SERVICE_NAME_MAX} characters: lowercase letters and digits in words joined by single hyphens, starting with a letter (for example "orders-api")`,
     SERVICE_NAME_MAX);
   const containerPort = integer('containerPort', input.containerPort, DEFAULTS.containerPort, 1024, 65535);
   const healthCheckPath = text('healthCheckPath', input.healthCheckPath, DEFAULTS.healthCheckPath, HEALTH_PATH,

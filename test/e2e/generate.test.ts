@@ -18,7 +18,7 @@ describe('a repository generated from the packed tarball', () => {
     expect(list).toContain('package/lib/project/template-renderer.js');
     // Only the package itself: no demo repository, scripts or build leftovers.
     const top = new Set(list.split('\n').filter(Boolean).map((entry) => entry.split('/')[1]));
-    expect([...top].sort()).toEqual(['.jsii', 'CHANGELOG.md', 'LICENSE', 'README.md', 'lib', 'node_modules', 'package.json', 'templates']);
+    expect([...top].sort()).toEqual(['.jsii', 'CHANGELOG.md', 'LICENSE', 'README.md', 'lib', 'node_modules', 'package.json', 'schemas', 'templates']);
   });
 
   test('renders its files from the installed package', () => {

@@ -1,47 +1,5 @@
+import { Grant, grants, iamViolations, WILDCARD_RESOURCE_ALLOWLIST } from './iam-walk';
 import { customizedStack, defaultStack, Synthesized } from './stacks';
-
-/**
- * The only actions that may be granted on `Resource: "*"`, each with the reason. Everything else
- * must name its resources.
- */
-const WILDCARD_RESOURCE_ALLOWLIST: Record<string, string> = {
-  'ecr:GetAuthorizationToken': 'ECR issues registry tokens per account: the action has no resource type',
-  'ecs:DescribeTaskDefinition': 'no resource-level permissions (ServiceImage reads the running image; the ECS deploy action reads the current revision)',
-  'ecs:RegisterTaskDefinition': 'no resource-level permissions (the ECS deploy action registers the new revision)',
-  'ecs:ListTasks': 'no resource type of its own; the statement is limited to the cluster by an ecs:cluster condition',
-  'codepipeline:PutJobSuccessResult': 'no resource-level permissions (EnsureRunning reports its result)',
-  'codepipeline:PutJobFailureResult': 'no resource-level permissions (EnsureRunning reports its result)',
-  'lambda:ListFunctions': 'no resource-level permissions; CodePipeline\'s Lambda invoke action requires it',
-};
-
-interface Grant {
-  readonly policy: string;
-  readonly actions: string[];
-  readonly resources: unknown[];
-  readonly condition?: unknown;
-}
-
-/** Every Allow statement of every identity policy in the template. */
-function grants(json: any): Grant[] {
-  const out: Grant[] = [];
-  const add = (policy: string, document: any) => {
-    for (const st of document.Statement) {
-      if (st.Effect !== 'Allow') continue;
-      expect([policy, st.NotAction, st.NotResource]).toEqual([policy, undefined, undefined]);
-      out.push({ policy, actions: [st.Action].flat(), resources: [st.Resource].flat(), condition: st.Condition });
-    }
-  };
-  for (const [id, r] of Object.entries<any>(json.Resources)) {
-    if (r.Type === 'AWS::IAM::Policy') add(id, r.Properties.PolicyDocument);
-    if (r.Type === 'AWS::IAM::ManagedPolicy') add(id, r.Properties.PolicyDocument);
-    if (r.Type === 'AWS::IAM::Role') {
-      for (const p of r.Properties.Policies ?? []) add(`${id}/${p.PolicyName}`, p.PolicyDocument);
-      // Managed policies attached by ARN would escape this walk: the stack attaches none.
-      expect([id, r.Properties.ManagedPolicyArns]).toEqual([id, undefined]);
-    }
-  }
-  return out;
-}
 
 describe.each([
   ['default', defaultStack],
@@ -105,5 +63,19 @@ describe.each([
     const found = grants(planted).filter((g) => g.actions.includes('s3:*'));
     expect(found).toHaveLength(1);
     expect(found[0].resources).toEqual(['*']);
+  });
+
+  test('the template has no IAM violation, and a planted one is reported', () => {
+    expect(iamViolations(s.json, s.stack._settings.serviceName)).toEqual([]);
+    const planted = JSON.parse(JSON.stringify(s.json));
+    const policy = Object.values<any>(planted.Resources).find((r) => r.Type === 'AWS::IAM::Policy');
+    policy.Properties.PolicyDocument.Statement.push({ Effect: 'Allow', Action: ['s3:GetObject', 'ecs:ListTasks', 'iam:PassRole'], Resource: '*' });
+    expect(iamViolations(planted, s.stack._settings.serviceName)).toEqual([
+      expect.stringContaining('s3:GetObject on Resource "*"'),
+      expect.stringContaining('iam:PassRole on Resource "*"'),
+      expect.stringContaining('ecs:ListTasks not limited'),
+      expect.stringContaining('iam:PassRole beyond the task roles'),
+      expect.stringContaining('iam:PassRole not limited to ECS tasks'),
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import * as YAML from 'yaml';
-import schema from './buildspec.schema.json';
 import { synth } from './helpers';
+import schema from '../../schemas/buildspec.schema.json';
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validate = ajv.compile(schema);

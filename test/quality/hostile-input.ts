@@ -21,7 +21,7 @@ export const INJECTIONS = [
 
 export const HOSTILE_INPUTS: Record<string, unknown[]> = {
   serviceName: [
-    null, 42, true, {}, [], '', ' ', 'Orders', 'orders_api', 'orders--api', '-orders', 'orders-', '1orders',
+    null, 42, true, {}, [], '', ' ', 'a', 'Orders', 'orders_api', 'orders--api', '-orders', 'orders-', '1orders',
     'a'.repeat(33), 'orders.api', 'orders/api', 'ördes', ...INJECTIONS,
   ],
   containerPort: [null, 'abc', '8080', 0, -1, 80, 1023, 65536, 8080.5, NaN, Infinity, true, [], {}],

@@ -1,0 +1,89 @@
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { InvalidOptionError } from '../shared/service-settings';
+
+/**
+ * The quality gates of a generated repository. Each is on unless set to `false`; all of them run
+ * in the repository's `test` task, which `buildspec.yml` runs before it builds the image.
+ */
+export interface QualityGatesOptions {
+  /**
+   * cdk-nag `AwsSolutions` checks on the CDK app: a finding that the stack does not acknowledge
+   * fails `cdk synth`. Adds `cdk-nag` to the devDependencies.
+   *
+   * @default true
+   */
+  readonly cdkNag?: boolean;
+
+  /**
+   * `cdk synth --strict`: a warning of a construct or of a validation plugin fails the synth, as an
+   * error does.
+   *
+   * @default true
+   */
+  readonly strictSynth?: boolean;
+
+  /**
+   * Lints the Dockerfile (dockerfile-utils); an error or a warning fails the test task.
+   *
+   * @default true
+   */
+  readonly dockerfileLint?: boolean;
+
+  /**
+   * Checks `buildspec.yml` against the CodeBuild buildspec schema.
+   *
+   * @default true
+   */
+  readonly buildspecSchema?: boolean;
+}
+
+/** Every gate's name, in the order the README lists them. */
+const GATE_NAMES = ['cdkNag', 'strictSynth', 'dockerfileLint', 'buildspecSchema'] as const;
+
+/**
+ * Applies the quality gates that act inside the CDK app. A generated `src/main.ts` calls
+ * `QualityGates.apply(app, qualityGates)` with the settings of the managed
+ * `src/service-settings.ts`, so a new version of this package can change what the gates check.
+ */
+export class QualityGates {
+  /**
+   * Registers the cdk-nag `AwsSolutions` checks as a validation plugin of `scope` (unless
+   * `cdkNag` is `false`): `app.synth()` and `cdk synth` then fail on every unacknowledged finding.
+   * cdk-nag is loaded from the app's dependencies.
+   */
+  public static apply(scope: IConstruct, options?: QualityGatesOptions): void {
+    const gates = QualityGates._resolve(options ?? {});
+    if (gates.cdkNag) {
+      // Loaded only when the gate is on: a repository without the gate need not install cdk-nag.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+      const nag: typeof import('cdk-nag') = require('cdk-nag');
+      Validations.of(scope).addPlugins(new nag.AwsSolutionsChecks(scope, { verbose: true }));
+    }
+  }
+
+  /**
+   * Validates the gate options (any type may come from the projen CLI) and applies the defaults.
+   * @internal
+   */
+  public static _resolve(options: unknown): Required<QualityGatesOptions> {
+    const allowed = `an object with the boolean properties ${GATE_NAMES.join(', ')}`;
+    if (options === undefined) return QualityGates._resolve({});
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new InvalidOptionError('qualityGates', options, allowed);
+    }
+    const o = options as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
+      if (!(GATE_NAMES as readonly string[]).includes(key)) {
+        throw new InvalidOptionError(`qualityGates.${key}`, o[key], `no such gate: ${allowed}`);
+      }
+      if (o[key] !== undefined && typeof o[key] !== 'boolean') {
+        throw new InvalidOptionError(`qualityGates.${key}`, o[key], 'true or false');
+      }
+    }
+    const on = (key: typeof GATE_NAMES[number]) => o[key] !== false;
+    return { cdkNag: on('cdkNag'), strictSynth: on('strictSynth'), dockerfileLint: on('dockerfileLint'), buildspecSchema: on('buildspecSchema') };
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,51 @@
+import { awscdk, Component } from 'projen';
+import { QualityGatesOptions } from './quality-gates';
+
+/** The command that this package installs for the Dockerfile and buildspec gates. */
+export const GATES_COMMAND = 'cicd-service-gates';
+
+/**
+ * Wires the quality gates into a generated repository's tasks. Every gate that is on runs from the
+ * `gates` task, which `test` spawns, so that `npx projen test` in CodeBuild runs them all:
+ * - `gates:synth`: `cdk synth -q` (with `--strict` when `strictSynth`), which fails on cdk-nag findings;
+ * - `gates:dockerfile`: `cicd-service-gates dockerfile Dockerfile`;
+ * - `gates:buildspec`: `cicd-service-gates buildspec buildspec.yml`.
+ * The tasks live in the managed `.projen/tasks.json`, so upgrades of this package reach them.
+ */
+export class RepositoryGates extends Component {
+  constructor(project: awscdk.AwsCdkTypeScriptApp, gates: Required<QualityGatesOptions>) {
+    super(project);
+    if (gates.cdkNag && !project.deps.all.some((d) => d.name === 'cdk-nag')) {
+      project.addDevDeps('cdk-nag@^3');
+    }
+    const strict = gates.strictSynth ? ['--strict'] : [];
+    if (gates.strictSynth) {
+      // The build's synth (post-compile) fails on warnings too, not only the test task's.
+      project.tasks.tryFind('synth')?.reset(['cdk', 'synth', ...strict].join(' '));
+      project.tasks.tryFind('synth:silent')?.reset(['cdk', 'synth', '-q', ...strict].join(' '));
+    }
+
+    const all = project.addTask('gates', {
+      description: 'Runs the quality gates that are on (see qualityGates in .projenrc.ts)',
+    });
+    if (gates.cdkNag || gates.strictSynth) {
+      all.spawn(project.addTask('gates:synth', {
+        description: `Synthesizes the CDK app${gates.cdkNag ? ' with the cdk-nag AwsSolutions checks' : ''}${gates.strictSynth ? ', failing on warnings' : ''}`,
+        exec: ['cdk', 'synth', '-q', ...strict].join(' '),
+      }));
+    }
+    if (gates.dockerfileLint) {
+      all.spawn(project.addTask('gates:dockerfile', {
+        description: 'Lints the Dockerfile',
+        exec: `${GATES_COMMAND} dockerfile Dockerfile`,
+      }));
+    }
+    if (gates.buildspecSchema) {
+      all.spawn(project.addTask('gates:buildspec', {
+        description: 'Checks buildspec.yml against the CodeBuild buildspec schema',
+        exec: `${GATES_COMMAND} buildspec buildspec.yml`,
+      }));
+    }
+    project.testTask.spawn(all);
+  }
+}

@@ -1,0 +1,72 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { developerEnv, generateRepository } from './generated-repository';
+
+jest.setTimeout(20 * 60 * 1000);
+
+/**
+ * The quality gates inside a generated repository: its build (which runs `test`, which runs the
+ * gates) passes as generated, and each gate fails its task once its input is broken.
+ */
+describe('the quality gates of a generated repository', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    // generate.sh runs `npx projen build` in the new repository, whose test task runs every gate.
+    dir = generateRepository(['--service-name', 'gated']);
+  });
+
+  const run = (...args: string[]) => spawnSync('npx', args, { cwd: dir, encoding: 'utf-8', env: developerEnv() });
+
+  /** Runs `task` with `file` changed by `change`, then restores the file. */
+  function withChange(file: string, change: (text: string) => string, task: string[]) {
+    const full = path.join(dir, file);
+    const original = fs.readFileSync(full, 'utf-8');
+    const mode = fs.statSync(full).mode;
+    fs.chmodSync(full, 0o644);
+    fs.writeFileSync(full, change(original));
+    try {
+      return run(...task);
+    } finally {
+      fs.writeFileSync(full, original);
+      fs.chmodSync(full, mode);
+    }
+  }
+
+  test('the test task runs every gate', () => {
+    const tasks = JSON.parse(fs.readFileSync(path.join(dir, '.projen', 'tasks.json'), 'utf-8')).tasks;
+    expect(tasks.test.steps).toContainEqual({ spawn: 'gates' });
+    expect(tasks.gates.steps).toEqual([{ spawn: 'gates:synth' }, { spawn: 'gates:dockerfile' }, { spawn: 'gates:buildspec' }]);
+    expect(fs.readFileSync(path.join(dir, 'buildspec.yml'), 'utf-8')).toMatch(/^\s+- npx projen test$/m);
+  });
+
+  test('a Dockerfile error fails gates:dockerfile', () => {
+    const r = withChange('Dockerfile', (d) => d.replace('WORKDIR /app', 'WORKDIRR /app'), ['projen', 'gates:dockerfile']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/Dockerfile:\d+: /);
+  });
+
+  test('a broken buildspec fails gates:buildspec', () => {
+    const r = withChange('buildspec.yml', (b) => b.replace('post_build:', 'postbuild:'), ['projen', 'gates:buildspec']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('postbuild');
+  });
+
+  test('a cdk-nag finding fails gates:synth', () => {
+    const r = withChange('src/main.ts', (m) => m.replace(/^app\.synth\(\);$/m,
+      "new (require('aws-cdk-lib/aws-s3').Bucket)(new (require('aws-cdk-lib').Stack)(app, 'extra'), 'Unlogged');\napp.synth();"), ['projen', 'gates:synth']);
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain('AwsSolutions-S1');
+  });
+
+  test('a construct warning fails gates:synth (strict), not a plain cdk synth', () => {
+    const warn = (m: string) => m.replace(/^app\.synth\(\);$/m,
+      "require('aws-cdk-lib').Annotations.of(new (require('aws-cdk-lib').Stack)(app, 'warned')).addWarningV2('gates:planted', 'a planted warning');\napp.synth();");
+    const strict = withChange('src/main.ts', warn, ['projen', 'gates:synth']);
+    expect(strict.status).not.toBe(0);
+    expect(`${strict.stdout}${strict.stderr}`).toContain('a planted warning');
+    const plain = withChange('src/main.ts', warn, ['cdk', 'synth', '-q']);
+    expect([plain.status, plain.stderr]).toEqual([0, expect.stringContaining('a planted warning')]);
+  });
+});
