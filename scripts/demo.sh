@@ -12,6 +12,6 @@ bash scripts/generate.sh "$tgz" .demo --no-git
 cd .demo
 echo
 echo "Generated a service repository in $root/.demo ($(( $(date +%s) - start )) s):"
-find . -type f -not -path './node_modules/*' -not -path './cdk.out/*' -not -path './coverage/*' -not -path './test-reports/*' -not -path './lib/*' | sed 's|^\./||' | sort | sed 's/^/  /'
+find . -type f -not -path './node_modules/*' -not -path './cdk.out/*' -not -path './coverage/*' -not -path './test-reports/*' -not -path './lib/*' -not -path './service/dist/*' -not -path './service/node_modules/*' | sed 's|^\./||' | sort | sed 's/^/  /'
 echo
 echo "CDK synth output: $root/.demo/cdk.out ($(ls cdk.out/*.template.json | wc -l) stack template(s))"
