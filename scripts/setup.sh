@@ -3,7 +3,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-if [ ! -d node_modules/projen ] || [ "${CI:-}" = "true" ]; then
+if [ ! -d node_modules/projen ]; then
   npm ci --no-audit --no-fund
 fi
 
