@@ -1,4 +1,4 @@
-import { awscdk, Component } from 'projen';
+import { awscdk, Component, Task } from 'projen';
 import { QualityGatesOptions } from './quality-gates';
 
 /** The command that this package installs for the Dockerfile and buildspec gates. */
@@ -10,6 +10,8 @@ export const GATES_COMMAND = 'cicd-service-gates';
  * - `gates:synth`: `cdk synth -q` (with `--strict` when `strictSynth`), which fails on cdk-nag findings;
  * - `gates:dockerfile`: `cicd-service-gates dockerfile Dockerfile`;
  * - `gates:buildspec`: `cicd-service-gates buildspec buildspec.yml`.
+ * With the synth gate on, `post-compile` no longer synthesizes: `build` runs `test`, and so the
+ * synth gate, which writes the same `cdk.out`.
  * The tasks live in the managed `.projen/tasks.json`, so upgrades of this package reach them.
  */
 export class RepositoryGates extends Component {
@@ -33,6 +35,9 @@ export class RepositoryGates extends Component {
         description: `Synthesizes the CDK app${gates.cdkNag ? ' with the cdk-nag AwsSolutions checks' : ''}${gates.strictSynth ? ', failing on warnings' : ''}`,
         exec: ['cdk', 'synth', '-q', ...strict].join(' '),
       }));
+      // `build` runs `test`, whose synth gate writes cdk.out with the same command as the
+      // post-compile synth; synthesizing the app twice per build would only cost time.
+      withoutSpawn(project.postCompileTask, 'synth:silent');
     }
     if (gates.dockerfileLint) {
       all.spawn(project.addTask('gates:dockerfile', {
@@ -47,5 +52,14 @@ export class RepositoryGates extends Component {
       }));
     }
     project.testTask.spawn(all);
+  }
+}
+
+/** Removes the steps of `task` that spawn `name`. */
+function withoutSpawn(task: Task, name: string): void {
+  for (let i = task.steps.length - 1; i >= 0; i--) {
+    if (task.steps[i].spawn === name) {
+      task.removeStep(i);
+    }
   }
 }

@@ -7,6 +7,8 @@ const TSX = 'tsx@^4';
 const SWC_JEST = '@swc/jest@^0.2';
 /** The swc compiler that `@swc/jest` loads; a native addon, so it runs in the Jest process. */
 const SWC_CORE = '@swc/core@^1';
+/** ESLint's cache: keyed on file content, so a checkout that only touches mtimes keeps it. */
+export const ESLINT_CACHE_ARGS = ['--cache', '--cache-strategy', 'content', '--cache-location', 'node_modules/.cache/eslint/'];
 /** The test files Jest transforms. */
 const TS_FILES = '^.+\\.ts$';
 
@@ -34,6 +36,8 @@ export interface FastToolchainOptions {
  * - Jest transpiles with `@swc/jest` instead of ts-jest;
  * - `compile` type-checks everything once, so `npx projen build` still fails on a type error,
  *   and ESLint's typed rules share one TypeScript program instead of one per tsconfig;
+ * - ESLint keeps a cache of the files that passed, in node_modules;
+ * - `build` synthesizes the app once (see `RepositoryGates`);
  * - ts-node and ts-jest are no longer installed, which pays for tsx and swc at `projen new`;
  * - tasks find `node_modules/.bin` without starting `npx` for every task.
  */
@@ -93,6 +97,17 @@ export class FastToolchain extends Component {
     if (project.eslint && eslintrc) {
       eslintrc.addDeletionOverride('parserOptions.projectService');
       eslintrc.addOverride('parserOptions.project', `./${project.tsconfigDev.fileName}`);
+    }
+    if (project.eslint) {
+      // ESLint skips files whose content and configuration have not changed since they last
+      // passed. The cache lives in node_modules, so a fresh clone (the pipeline's build) lints
+      // every file; locally, `compile` still type-checks every file on every build.
+      const task = project.eslint.eslintTask;
+      const index = task.steps.findIndex((s) => s.execArgs?.[0] === 'eslint' || s.exec?.startsWith('eslint'));
+      if (index >= 0) {
+        const step = task.steps[index];
+        task.updateStep(index, { ...step, args: [...(step.args ?? []), ...ESLINT_CACHE_ARGS] });
+      }
     }
 
     // Every task evaluates the environment of the manifest. projen's default PATH runs

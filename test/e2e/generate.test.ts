@@ -58,6 +58,29 @@ describe('a repository generated from the packed tarball', () => {
     expect(fs.readFileSync(dockerfile, 'utf-8')).toBe(generated);
   });
 
+  test('a build synthesizes the app once, and ESLint\'s cache still finds an error in an edited file', () => {
+    // projen logs every command it runs as "👾 <task> | <command>", except under NODE_ENV=test (Jest's).
+    const env = developerEnv();
+    delete env.NODE_ENV;
+    const build = spawnSync('npx', ['projen', 'build'], { cwd: dir, encoding: 'utf-8', env });
+    const output = `${build.stdout}\n${build.stderr}`;
+    expect(build.status).toBe(0);
+    expect(output).toContain('| tsc --noEmit');
+    expect(output.match(/\| cdk synth/g)).toEqual(['| cdk synth']);
+    expect(fs.existsSync(path.join(dir, 'node_modules', '.cache', 'eslint'))).toBe(true);
+
+    const main = path.join(dir, 'src', 'main.ts');
+    const source = fs.readFileSync(main, 'utf-8');
+    fs.writeFileSync(main, `${source}export const flags = 1 | 2;\n`);
+    try {
+      const lint = spawnSync('npx', ['projen', 'eslint'], { cwd: dir, encoding: 'utf-8', env });
+      expect(lint.status).not.toBe(0);
+      expect(`${lint.stdout}\n${lint.stderr}`).toMatch(/src\/main\.ts[\s\S]*no-bitwise/);
+    } finally {
+      fs.writeFileSync(main, source);
+    }
+  });
+
   // tsx, swc and cdk synth never type-check; the compile task must, for sources and tests alike.
   test.each([
     ['src/broken.ts', "export const port: number = 'eighty';\n"],

@@ -66,6 +66,13 @@ describe('the toolchain of a generated repository', () => {
     expect(parserOptions).not.toHaveProperty('projectService');
   });
 
+  test('ESLint keeps a content-keyed cache in node_modules, and its other arguments', () => {
+    const [step] = steps(out, 'eslint');
+    expect(step.args).toEqual(['--cache', '--cache-strategy', 'content', '--cache-location', 'node_modules/.cache/eslint/']);
+    expect(step.execArgs.slice(0, 4)).toEqual(['eslint', '--ext', '.ts,.tsx', '--fix']);
+    expect(step.receiveArgs).toBe(true);
+  });
+
   test('build still compiles before it synthesizes and tests', () => {
     const build = steps(out, 'build').map((s) => s.spawn);
     expect(build.indexOf('compile')).toBeGreaterThan(-1);

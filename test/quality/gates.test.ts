@@ -134,6 +134,8 @@ describe('gates in the generated repository', () => {
     expect(tasks['gates:buildspec'].steps).toEqual([{ exec: 'cicd-service-gates buildspec buildspec.yml' }]);
     expect(tasks.synth.steps).toEqual([{ exec: 'cdk synth --strict' }]);
     expect(tasks.test.steps.at(-1)).toEqual({ spawn: 'gates' });
+    // build runs test, whose synth gate writes cdk.out: post-compile does not synthesize again.
+    expect(tasks['post-compile'].steps ?? []).toEqual([]);
   });
 
   test('every gate off: no gate task, no cdk-nag, plain cdk synth', () => {
@@ -142,6 +144,8 @@ describe('gates in the generated repository', () => {
     expect(Object.keys(tasks).filter((t) => t.startsWith('gates:'))).toEqual([]);
     expect(f['package.json'].devDependencies['cdk-nag']).toBeUndefined();
     expect(tasks['synth:silent'].steps).toEqual([{ execArgs: ['cdk', 'synth', '-q'] }]);
+    // Without the synth gate, build synthesizes in post-compile as projen's CDK app does.
+    expect(tasks['post-compile'].steps).toEqual([{ spawn: 'synth:silent' }]);
     expect(f['src/service-settings.ts']).toContain('cdkNag: false,');
   });
 
