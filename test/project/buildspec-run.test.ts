@@ -29,6 +29,7 @@ exit 0`,
 echo "npx $*" >> "$STUB_LOG"
 [ "$*" = "projen test" ] && [ -n "$FAIL_TESTS" ] && exit 1
 [ "$*" = "projen check:managed" ] && [ -n "$FAIL_MANAGED" ] && exit 1
+[ "$*" = "projen compile" ] && [ -n "$FAIL_COMPILE" ] && exit 1
 exit 0`,
 };
 
@@ -99,6 +100,7 @@ describe('buildspec.yml run with stub tools', () => {
       'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com stdin=ecr-password',
       'npm ci --no-audit --no-fund',
       'npx projen check:managed',
+      'npx projen compile',
       'npx projen test',
       'phase build',
       `docker pull ${REPOSITORY_URI}:latest`,
@@ -118,6 +120,15 @@ describe('buildspec.yml run with stub tools', () => {
     expect(log).toContain('failed pre_build');
     expect(log.filter((l) => /^docker (build|push)/.test(l))).toEqual([]);
     expect(log).not.toContain('phase build');
+    expect(fs.existsSync(path.join(dir, 'imagedefinitions.json'))).toBe(false);
+  });
+
+  test('a type error stops the build before the tests and any push', () => {
+    const { log, dir } = runBuildspec(buildspec, { ...CODEBUILD_ENV, FAIL_COMPILE: '1' });
+    expect(log).toContain('npx projen compile');
+    expect(log).toContain('failed pre_build');
+    expect(log).not.toContain('npx projen test');
+    expect(log.filter((l) => /^docker (build|push)/.test(l))).toEqual([]);
     expect(fs.existsSync(path.join(dir, 'imagedefinitions.json'))).toBe(false);
   });
 
