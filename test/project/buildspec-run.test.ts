@@ -123,18 +123,12 @@ describe('buildspec.yml run with stub tools', () => {
     expect(fs.existsSync(path.join(dir, 'imagedefinitions.json'))).toBe(false);
   });
 
-  test('a type error stops the build before the tests and any push', () => {
-    const { log, dir } = runBuildspec(buildspec, { ...CODEBUILD_ENV, FAIL_COMPILE: '1' });
-    expect(log).toContain('npx projen compile');
-    expect(log).toContain('failed pre_build');
-    expect(log).not.toContain('npx projen test');
-    expect(log.filter((l) => /^docker (build|push)/.test(l))).toEqual([]);
-    expect(fs.existsSync(path.join(dir, 'imagedefinitions.json'))).toBe(false);
-  });
-
-  test('a hand-edited managed file stops the build before the tests and any push', () => {
-    const { log, dir } = runBuildspec(buildspec, { ...CODEBUILD_ENV, FAIL_MANAGED: '1' });
-    expect(log).toContain('npx projen check:managed');
+  test.each([
+    ['a hand-edited managed file', 'FAIL_MANAGED', 'npx projen check:managed'],
+    ['a type error', 'FAIL_COMPILE', 'npx projen compile'],
+  ])('%s stops the build before the tests and any push', (_what, failure, command) => {
+    const { log, dir } = runBuildspec(buildspec, { ...CODEBUILD_ENV, [failure]: '1' });
+    expect(log).toContain(command);
     expect(log).toContain('failed pre_build');
     expect(log).not.toContain('npx projen test');
     expect(log.filter((l) => /^docker (build|push)/.test(l))).toEqual([]);
