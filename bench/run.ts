@@ -15,6 +15,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { MIN_CDK_VERSION } from '../src/shared/service-settings';
 
 const ROOT = path.resolve(__dirname, '..');
 const PROJEN = path.join(ROOT, 'node_modules', '.bin', 'projen');
@@ -137,19 +138,23 @@ function newStock(dir: string): Sample {
 /**
  * Makes the stock app deploy the same stack with the same props and tests as the generated one:
  * the package is installed from the tarball, and the app, its settings and its test are copied.
- * Only the toolchain (ts-node, ts-jest, no type-check in compile) differs.
+ * It gets the same aws-cdk-lib floor and cdk-nag, which the app applies; only the toolchain (ts-node,
+ * ts-jest, no type-check in compile) differs.
  */
 function alignStock(stock: string, generated: string, tarball: string): void {
   const rcPath = path.join(stock, '.projenrc.ts');
   const rc = fs.readFileSync(rcPath, 'utf-8');
-  const withDep = rc.replace(
-    /projenrcTs: true,/,
-    `projenrcTs: true,\n  deps: ['cicd-service-template@file:${tarball}'],`,
-  );
-  if (withDep === rc) {
-    throw new Error(`cannot add the dependency to ${rcPath}`);
+  // The same aws-cdk-lib floor as the generated repository, and cdk-nag, which its app applies.
+  const aligned = rc
+    .replace(/cdkVersion: '[^']*',/, `cdkVersion: '${MIN_CDK_VERSION}',`)
+    .replace(
+      /projenrcTs: true,/,
+      `projenrcTs: true,\n  deps: ['cicd-service-template@file:${tarball}'],\n  devDeps: ['cdk-nag@^3'],`,
+    );
+  if (!aligned.includes(`cdkVersion: '${MIN_CDK_VERSION}'`) || !aligned.includes('cdk-nag@^3')) {
+    throw new Error(`cannot set the CDK version and dependencies in ${rcPath}`);
   }
-  fs.writeFileSync(rcPath, withDep);
+  fs.writeFileSync(rcPath, aligned);
   for (const file of ['src/main.ts', 'src/service-settings.ts', 'test/main.test.ts']) {
     fs.copyFileSync(path.join(generated, file), path.join(stock, file));
   }

@@ -9,6 +9,22 @@ const SWC_JEST = '@swc/jest@^0.2';
 const SWC_CORE = '@swc/core@^1';
 /** ESLint's cache: keyed on file content, so a checkout that only touches mtimes keeps it. */
 export const ESLINT_CACHE_ARGS = ['--cache', '--cache-strategy', 'content', '--cache-location', 'node_modules/.cache/eslint/'];
+
+/** A command that deletes the type-check record and ESLint's cache when npm installed since. */
+function forgetCachesCommand(): string {
+  const script = [
+    "const fs = require('fs');",
+    'const mtime = (f) => fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0;',
+    `if (mtime('${NPM_INSTALL_RECORD}') > mtime('${TSC_BUILD_INFO}')) {`,
+    `fs.rmSync('${TSC_BUILD_INFO}', { force: true });`,
+    `fs.rmSync('${ESLINT_CACHE_ARGS[ESLINT_CACHE_ARGS.length - 1]}', { recursive: true, force: true }); }`,
+  ].join(' ');
+  return `node -e "${script}"`;
+}
+/** Where `tsc --build` records the last clean check. */
+const TSC_BUILD_INFO = 'node_modules/.cache/tsc/dev.tsbuildinfo';
+/** npm rewrites this file on every install. */
+const NPM_INSTALL_RECORD = 'node_modules/.package-lock.json';
 /** The test files Jest transforms. */
 const TS_FILES = '^.+\\.ts$';
 
@@ -26,7 +42,7 @@ export interface FastToolchainOptions {
 
 /**
  * The toolchain of a generated repository: transpile-only execution everywhere code runs, and one
- * `tsc --noEmit` over the sources, the tests and .projenrc.ts in the `compile` task.
+ * type-check (`tsc --build`, no output) over the sources, the tests and .projenrc.ts in the `compile` task.
  *
  * projen's TypeScript CDK app type-checks separately in every tool (ts-node for `.projenrc.ts`,
  * ts-node again for `cdk synth`, ts-jest for the tests), and each of them loads the declarations
@@ -49,6 +65,8 @@ export class FastToolchain extends Component {
   /** The command of the `compile` task that type-checks the repository. */
   public readonly typeCheckCommand: string;
 
+  private readonly app: awscdk.AwsCdkTypeScriptApp;
+
   constructor(project: awscdk.AwsCdkTypeScriptApp, options: FastToolchainOptions = {}) {
     super(project);
 
@@ -60,6 +78,8 @@ export class FastToolchain extends Component {
     // `npx -y -p tsx -c ...` and so starts npm before every synth.
     this.projenrcCommand = 'node --import tsx .projenrc.ts';
     project.defaultTask?.reset(this.projenrcCommand);
+
+    this.app = project;
 
     if (options.cdkApp ?? true) {
       this.cdkAppCommand = `node --import tsx ${path.posix.join(project.srcdir, project.appEntrypoint)}`;
@@ -87,8 +107,15 @@ export class FastToolchain extends Component {
     // The declarations of aws-cdk-lib, projen and jest are checked by their authors; checking
     // them again is most of tsc's time. The repository's own code is checked in full.
     project.tsconfig?.file.addOverride('compilerOptions.skipLibCheck', true);
-    this.typeCheckCommand = `tsc --noEmit -p ${project.tsconfigDev.fileName}`;
-    project.compileTask.reset(this.typeCheckCommand, { name: 'Type-check sources, tests and .projenrc.ts' });
+    // Build mode skips the check when no source, test or tsconfig changed since the last clean
+    // one (its record lives in node_modules/.cache); any change checks the whole program again.
+    // It does not look at node_modules, so the first step forgets the record (and ESLint's
+    // cache) whenever npm has installed something since.
+    project.tsconfigDev.file.addOverride('compilerOptions.incremental', true);
+    project.tsconfigDev.file.addOverride('compilerOptions.tsBuildInfoFile', fromDev(TSC_BUILD_INFO));
+    this.typeCheckCommand = `tsc --build ${project.tsconfigDev.fileName}`;
+    project.compileTask.reset(forgetCachesCommand(), { name: 'Forget cached checks when dependencies changed' });
+    project.compileTask.exec(this.typeCheckCommand, { name: 'Type-check sources, tests and .projenrc.ts' });
 
     // Typed lint rules need a TypeScript program. projen's project service opens one per tsconfig
     // (sources, tests, .projenrc.ts), parsing the declarations of aws-cdk-lib each time; the dev
@@ -101,7 +128,7 @@ export class FastToolchain extends Component {
     if (project.eslint) {
       // ESLint skips files whose content and configuration have not changed since they last
       // passed. The cache lives in node_modules, so a fresh clone (the pipeline's build) lints
-      // every file; locally, `compile` still type-checks every file on every build.
+      // every file, and `compile` drops it whenever npm has installed something since.
       const task = project.eslint.eslintTask;
       const index = task.steps.findIndex((s) => s.execArgs?.[0] === 'eslint' || s.exec?.startsWith('eslint'));
       if (index >= 0) {
@@ -114,5 +141,17 @@ export class FastToolchain extends Component {
     // `npx -c "node --print process.env.PATH"` (about a second each time); `echo` is a
     // built-in of projen's task shell, which sets $PWD to the project root.
     project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
+  }
+
+  /**
+   * `cdk synth` runs the `build` command of cdk.json first: projen's `bundle` task, which bundles
+   * the Lambda functions added with projen's bundler. With none, it only costs a start of npx and
+   * projen (about a second) on every synth, deploy and diff; it comes back with the first bundle.
+   */
+  public preSynthesize(): void {
+    const bundle = this.app.bundler.bundleTask;
+    if ((bundle.steps ?? []).length === 0) {
+      this.app.cdkConfig.json.addDeletionOverride('build');
+    }
   }
 }

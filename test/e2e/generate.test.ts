@@ -65,7 +65,7 @@ describe('a repository generated from the packed tarball', () => {
     const build = spawnSync('npx', ['projen', 'build'], { cwd: dir, encoding: 'utf-8', env });
     const output = `${build.stdout}\n${build.stderr}`;
     expect(build.status).toBe(0);
-    expect(output).toContain('| tsc --noEmit');
+    expect(output).toContain('| tsc --build test/tsconfig.json');
     expect(output.match(/\| cdk synth/g)).toEqual(['| cdk synth']);
     expect(fs.existsSync(path.join(dir, 'node_modules', '.cache', 'eslint'))).toBe(true);
 

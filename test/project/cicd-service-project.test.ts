@@ -17,7 +17,7 @@ function newProject(options: Partial<CicdServiceProjectOptions> = {}): CicdServi
 describe('CicdServiceProject', () => {
   test('writes the CDK app that deploys the bundled pipeline stack', () => {
     const out = synthSnapshot(newProject());
-    expect(out['src/main.ts']).toContain("import { CicdPipelineStack, QualityGates } from 'cicd-service-template';");
+    expect(out['src/main.ts']).toContain("import { CicdPipelineStack, QualityGates } from 'cicd-service-template/lib/cdk-app';");
     expect(out['src/service-settings.ts']).toContain("serviceName: 'orders-api'");
     expect(out['src/service-settings.ts']).toContain('containerPort: 8080');
     expect(out['test/main.test.ts']).toContain('CicdPipelineStack');

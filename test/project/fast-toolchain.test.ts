@@ -1,3 +1,4 @@
+import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -48,11 +49,52 @@ describe('the toolchain of a generated repository', () => {
     expect(devDeps).not.toContain('ts-jest');
   });
 
-  test('compile type-checks sources, tests and .projenrc.ts in one program', () => {
-    expect(steps(out, 'compile').map((s) => s.exec)).toEqual(['tsc --noEmit -p test/tsconfig.json']);
+  test('compile type-checks sources, tests and .projenrc.ts in one program, incrementally', () => {
+    const compile = steps(out, 'compile').map((s) => s.exec);
+    expect(compile).toHaveLength(2);
+    expect(compile[1]).toBe('tsc --build test/tsconfig.json');
     const include: string[] = out['test/tsconfig.json'].include;
     expect(include).toEqual(expect.arrayContaining(['**/*.ts', '../src/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts']));
-    expect(out['test/tsconfig.json'].compilerOptions.noEmit).toBe(true);
+    const compilerOptions = out['test/tsconfig.json'].compilerOptions;
+    expect(compilerOptions.noEmit).toBe(true);
+    expect(compilerOptions.incremental).toBe(true);
+    expect(compilerOptions.tsBuildInfoFile).toBe('../node_modules/.cache/tsc/dev.tsbuildinfo');
+  });
+
+  test('compile forgets the type-check record and ESLint\'s cache only when npm installed since', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-caches-'));
+    const info = path.join(dir, 'node_modules/.cache/tsc/dev.tsbuildinfo');
+    const eslintCache = path.join(dir, 'node_modules/.cache/eslint/');
+    const record = path.join(dir, 'node_modules/.package-lock.json');
+    fs.mkdirSync(path.dirname(info), { recursive: true });
+    fs.mkdirSync(eslintCache, { recursive: true });
+    const forget = steps(out, 'compile')[0].exec as string;
+    const at = (file: string, seconds: number) => fs.utimesSync(file, seconds, seconds);
+
+    fs.writeFileSync(record, '{}');
+    fs.writeFileSync(info, '{}');
+    at(record, 1_000);
+    at(info, 2_000);
+    execSync(forget, { cwd: dir });
+    expect(fs.existsSync(info)).toBe(true);
+    expect(fs.existsSync(eslintCache)).toBe(true);
+
+    at(record, 3_000);
+    execSync(forget, { cwd: dir });
+    expect(fs.existsSync(info)).toBe(false);
+    expect(fs.existsSync(eslintCache)).toBe(false);
+  });
+
+  test('cdk.json runs no build command before synth while there is nothing to bundle', () => {
+    expect(out['cdk.json']).not.toHaveProperty('build');
+    const withBundle = new CicdServiceProject({
+      name: 'orders-api',
+      defaultReleaseBranch: 'main',
+      cdkVersion: '2.189.1',
+      outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-toolchain-')),
+    });
+    withBundle.bundler.addBundle('./src/handler.ts', { platform: 'node', target: 'node20' });
+    expect(synthSnapshot(withBundle)['cdk.json'].build).toBe('npx projen bundle');
   });
 
   test('skips checking library declarations, not the repository\'s own code', () => {
