@@ -11,7 +11,8 @@ export const GATES_COMMAND = 'cicd-service-gates';
  * - `gates:dockerfile`: `cicd-service-gates dockerfile Dockerfile`;
  * - `gates:buildspec`: `cicd-service-gates buildspec buildspec.yml`.
  * With the synth gate on, `post-compile` no longer synthesizes: `build` runs `test`, and so the
- * synth gate, which writes the same `cdk.out`.
+ * synth gate, which writes the same `cdk.out`; and Jest skips aws-cdk-lib's built-in template
+ * validation, which the gate runs.
  * The tasks live in the managed `.projen/tasks.json`, so upgrades of this package reach them.
  */
 export class RepositoryGates extends Component {
@@ -38,6 +39,13 @@ export class RepositoryGates extends Component {
       // `build` runs `test`, whose synth gate writes cdk.out with the same command as the
       // post-compile synth; synthesizing the app twice per build would only cost time.
       withoutSpawn(project.postCompileTask, 'synth:silent');
+      // The synth gate runs aws-cdk-lib's built-in CloudFormation validation (about 3 s); Jest's
+      // synths check what the templates say and skip it. Versions without it ignore the variable.
+      const jest = project.testTask.steps.findIndex((s) => s.execArgs?.[0] === 'jest' || s.exec?.startsWith('jest'));
+      if (jest >= 0) {
+        const step = project.testTask.steps[jest];
+        project.testTask.updateStep(jest, { ...step, env: { ...step.env, CDK_VALIDATION: 'false' } });
+      }
     }
     if (gates.dockerfileLint) {
       all.spawn(project.addTask('gates:dockerfile', {

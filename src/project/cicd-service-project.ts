@@ -255,7 +255,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     this.containerPort = settings.containerPort;
     this.healthCheckPath = settings.healthCheckPath;
 
-    new FastToolchain(this, { cdkApp: options.app === undefined });
+    new FastToolchain(this, { cdkApp: options.app === undefined, cdkBuildCommand: options.buildCommand === undefined });
 
     if (!this.deps.all.some((d) => d.name === PACKAGE_NAME)) {
       this.addDevDeps(`${PACKAGE_NAME}@^${packageVersion()}`);

@@ -23,7 +23,7 @@ function forgetCachesCommand(): string {
 }
 /** Where `tsc --build` records the last clean check. */
 const TSC_BUILD_INFO = 'node_modules/.cache/tsc/dev.tsbuildinfo';
-/** npm rewrites this file on every install. */
+/** npm rewrites this file on every install (yarn and pnpm do not write it: their caches are kept). */
 const NPM_INSTALL_RECORD = 'node_modules/.package-lock.json';
 /** The test files Jest transforms. */
 const TS_FILES = '^.+\\.ts$';
@@ -38,6 +38,14 @@ export interface FastToolchainOptions {
    * @default true
    */
   readonly cdkApp?: boolean;
+
+  /**
+   * Drop projen's `npx projen bundle` from cdk.json while nothing is bundled. Off when the project
+   * was given its own `buildCommand`.
+   *
+   * @default true
+   */
+  readonly cdkBuildCommand?: boolean;
 }
 
 /**
@@ -66,6 +74,7 @@ export class FastToolchain extends Component {
   public readonly typeCheckCommand: string;
 
   private readonly app: awscdk.AwsCdkTypeScriptApp;
+  private readonly dropIdleBundle: boolean;
 
   constructor(project: awscdk.AwsCdkTypeScriptApp, options: FastToolchainOptions = {}) {
     super(project);
@@ -80,6 +89,7 @@ export class FastToolchain extends Component {
     project.defaultTask?.reset(this.projenrcCommand);
 
     this.app = project;
+    this.dropIdleBundle = options.cdkBuildCommand ?? true;
 
     if (options.cdkApp ?? true) {
       this.cdkAppCommand = `node --import tsx ${path.posix.join(project.srcdir, project.appEntrypoint)}`;
@@ -150,7 +160,7 @@ export class FastToolchain extends Component {
    */
   public preSynthesize(): void {
     const bundle = this.app.bundler.bundleTask;
-    if ((bundle.steps ?? []).length === 0) {
+    if (this.dropIdleBundle && (bundle.steps ?? []).length === 0) {
       this.app.cdkConfig.json.addDeletionOverride('build');
     }
   }

@@ -115,11 +115,25 @@ describe('the toolchain of a generated repository', () => {
     expect(step.receiveArgs).toBe(true);
   });
 
-  test('build still compiles before it synthesizes and tests', () => {
+  test('build type-checks before the tests and the synth gate run', () => {
     const build = steps(out, 'build').map((s) => s.spawn);
     expect(build.indexOf('compile')).toBeGreaterThan(-1);
-    expect(build.indexOf('compile')).toBeLessThan(build.indexOf('post-compile'));
     expect(build.indexOf('compile')).toBeLessThan(build.indexOf('test'));
+    expect(steps(out, 'test').map((s) => s.spawn ?? s.execArgs?.[0])).toEqual(['jest', 'eslint', 'service:test', 'gates']);
+    expect(steps(out, 'gates').map((s) => s.spawn)).toContain('gates:synth');
+  });
+
+  test('Jest skips aws-cdk-lib\'s built-in template validation, which the synth gate runs', () => {
+    const [jest] = steps(out, 'test');
+    expect(jest.execArgs[0]).toBe('jest');
+    expect(jest.env).toEqual({ CDK_VALIDATION: 'false' });
+    expect(steps(out, 'gates:synth')[0].env).toBeUndefined();
+    expect(out['.projen/tasks.json'].tasks.test.env).toBeUndefined();
+  });
+
+  test('keeps a cdk.json build command the project was given', () => {
+    const own = synth({ buildCommand: 'make assets' });
+    expect(own['cdk.json'].build).toBe('make assets');
   });
 
   test('finds node_modules/.bin without starting npx for every task', () => {

@@ -146,6 +146,8 @@ describe('gates in the generated repository', () => {
     expect(tasks['synth:silent'].steps).toEqual([{ execArgs: ['cdk', 'synth', '-q'] }]);
     // Without the synth gate, build synthesizes in post-compile as projen's CDK app does.
     expect(tasks['post-compile'].steps).toEqual([{ spawn: 'synth:silent' }]);
+    // ...and Jest keeps aws-cdk-lib's built-in template validation, which no gate runs then.
+    expect(tasks.test.steps[0].env).toBeUndefined();
     expect(f['src/service-settings.ts']).toContain('cdkNag: false,');
   });
 
