@@ -6,5 +6,7 @@
  * Generated CDK apps and their tests import from `cicd-service-template/lib/cdk-app`; the classes
  * are the same ones the package root exports.
  */
-export { CicdPipelineStack, CicdPipelineStackProps } from './pipeline/cicd-pipeline-stack';
-export { QualityGates, QualityGatesOptions } from './gates/quality-gates';
+export { CicdPipelineStack } from './pipeline/cicd-pipeline-stack';
+export type { CicdPipelineStackProps } from './pipeline/cicd-pipeline-stack';
+export { QualityGates } from './gates/quality-gates';
+export type { QualityGatesOptions } from './gates/quality-gates';
