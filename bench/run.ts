@@ -290,6 +290,16 @@ function main(): void {
         fs.writeFileSync(target, `${kept.join('\n')}\n// bench edit ${label}\n`);
       }
     };
+    // `npx projen <task>`, after the optional edit.
+    const projenTask = (task: string, target?: number): Measurement => ({
+      id: task,
+      title: `\`npx projen ${task}\``,
+      target,
+      run: (side, round) => {
+        edit(repo[side], `${task} ${round}`);
+        return timed(repo[side], ['npx', 'projen', task]);
+      },
+    });
     const all: Measurement[] = [
       {
         id: 'resynth',
@@ -303,23 +313,8 @@ function main(): void {
         target: 0.35,
         run: (side) => timed(repo[side], ['npx', 'cdk', 'synth', '-q']),
       },
-      {
-        id: 'test',
-        title: '`npx projen test`',
-        run: (side, round) => {
-          edit(repo[side], `test ${round}`);
-          return timed(repo[side], ['npx', 'projen', 'test']);
-        },
-      },
-      {
-        id: 'build',
-        title: '`npx projen build`',
-        target: 0.5,
-        run: (side, round) => {
-          edit(repo[side], `build ${round}`);
-          return timed(repo[side], ['npx', 'projen', 'build']);
-        },
-      },
+      projenTask('test'),
+      projenTask('build', 0.5),
       {
         id: 'new',
         title: '`projen new` (warm npm cache)',

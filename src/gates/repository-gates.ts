@@ -1,5 +1,6 @@
-import { awscdk, Component, Task } from 'projen';
+import { awscdk, Component } from 'projen';
 import { QualityGatesOptions } from './quality-gates';
+import { editCommandSteps, removeSpawnSteps } from '../shared/task-steps';
 
 /** The command that this package installs for the Dockerfile and buildspec gates. */
 export const GATES_COMMAND = 'cicd-service-gates';
@@ -38,14 +39,10 @@ export class RepositoryGates extends Component {
       }));
       // `build` runs `test`, whose synth gate writes cdk.out with the same command as the
       // post-compile synth; synthesizing the app twice per build would only cost time.
-      withoutSpawn(project.postCompileTask, 'synth:silent');
+      removeSpawnSteps(project.postCompileTask, 'synth:silent');
       // The synth gate runs aws-cdk-lib's built-in CloudFormation validation (about 3 s); Jest's
       // synths check what the templates say and skip it. Versions without it ignore the variable.
-      const jest = project.testTask.steps.findIndex((s) => s.execArgs?.[0] === 'jest' || s.exec?.startsWith('jest'));
-      if (jest >= 0) {
-        const step = project.testTask.steps[jest];
-        project.testTask.updateStep(jest, { ...step, env: { ...step.env, CDK_VALIDATION: 'false' } });
-      }
+      editCommandSteps(project.testTask, 'jest', (step) => ({ ...step, env: { ...step.env, CDK_VALIDATION: 'false' } }));
     }
     if (gates.dockerfileLint) {
       all.spawn(project.addTask('gates:dockerfile', {
@@ -63,11 +60,3 @@ export class RepositoryGates extends Component {
   }
 }
 
-/** Removes the steps of `task` that spawn `name`. */
-function withoutSpawn(task: Task, name: string): void {
-  for (let i = task.steps.length - 1; i >= 0; i--) {
-    if (task.steps[i].spawn === name) {
-      task.removeStep(i);
-    }
-  }
-}

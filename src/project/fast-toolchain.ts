@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { awscdk, Component, javascript } from 'projen';
+import { editCommandSteps } from '../shared/task-steps';
 
 /** Runs TypeScript by transpiling each file with esbuild on load; it never type-checks. */
 const TSX = 'tsx@^4';
@@ -7,8 +8,10 @@ const TSX = 'tsx@^4';
 const SWC_JEST = '@swc/jest@^0.2';
 /** The swc compiler that `@swc/jest` loads; a native addon, so it runs in the Jest process. */
 const SWC_CORE = '@swc/core@^1';
+/** Where ESLint keeps the files that passed. */
+const ESLINT_CACHE_DIR = 'node_modules/.cache/eslint/';
 /** ESLint's cache: keyed on file content, so a checkout that only touches mtimes keeps it. */
-export const ESLINT_CACHE_ARGS = ['--cache', '--cache-strategy', 'content', '--cache-location', 'node_modules/.cache/eslint/'];
+export const ESLINT_CACHE_ARGS = ['--cache', '--cache-strategy', 'content', '--cache-location', ESLINT_CACHE_DIR];
 
 /** A command that deletes the type-check record and ESLint's cache when npm installed since. */
 function forgetCachesCommand(): string {
@@ -17,7 +20,7 @@ function forgetCachesCommand(): string {
     'const mtime = (f) => fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0;',
     `if (mtime('${NPM_INSTALL_RECORD}') > mtime('${TSC_BUILD_INFO}')) {`,
     `fs.rmSync('${TSC_BUILD_INFO}', { force: true });`,
-    `fs.rmSync('${ESLINT_CACHE_ARGS[ESLINT_CACHE_ARGS.length - 1]}', { recursive: true, force: true }); }`,
+    `fs.rmSync('${ESLINT_CACHE_DIR}', { recursive: true, force: true }); }`,
   ].join(' ');
   return `node -e "${script}"`;
 }
@@ -139,12 +142,7 @@ export class FastToolchain extends Component {
       // ESLint skips files whose content and configuration have not changed since they last
       // passed. The cache lives in node_modules, so a fresh clone (the pipeline's build) lints
       // every file, and `compile` drops it whenever npm has installed something since.
-      const task = project.eslint.eslintTask;
-      const index = task.steps.findIndex((s) => s.execArgs?.[0] === 'eslint' || s.exec?.startsWith('eslint'));
-      if (index >= 0) {
-        const step = task.steps[index];
-        task.updateStep(index, { ...step, args: [...(step.args ?? []), ...ESLINT_CACHE_ARGS] });
-      }
+      editCommandSteps(project.eslint.eslintTask, 'eslint', (step) => ({ ...step, args: [...(step.args ?? []), ...ESLINT_CACHE_ARGS] }));
     }
 
     // Every task evaluates the environment of the manifest. projen's default PATH runs

@@ -1,19 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { synthInPlace } from './helpers';
 import { CicdServiceProject } from '../../src';
 import { describeTampering, findTamperedFiles } from '../../src/project/managed-files-check';
 
 describe('the check that managed files were not edited by hand', () => {
-  const previous = process.env.PROJEN_DISABLE_POST;
-  beforeAll(() => { process.env.PROJEN_DISABLE_POST = 'true'; });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.PROJEN_DISABLE_POST;
-    else process.env.PROJEN_DISABLE_POST = previous;
-  });
-
   function generate(outdir: string): () => void {
-    const synth = () => new CicdServiceProject({ name: 'orders', defaultReleaseBranch: 'main', cdkVersion: '2.257.0', outdir }).synth();
+    const synth = () => synthInPlace(new CicdServiceProject({ name: 'orders', defaultReleaseBranch: 'main', cdkVersion: '2.257.0', outdir }));
     synth();
     return synth;
   }

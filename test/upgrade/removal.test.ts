@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CicdServiceProject, CicdServiceProjectOptions } from '../../src';
+import { synthInPlace } from '../project/helpers';
 
 /** Every file below `dir`, relative, sorted. */
 function tree(dir: string): string[] {
@@ -25,17 +26,10 @@ function synth(outdir: string, options: Partial<CicdServiceProjectOptions>) {
     outdir,
     ...options,
   });
-  project.synth();
+  synthInPlace(project);
 }
 
 describe('turning an optional feature off', () => {
-  const previous = process.env.PROJEN_DISABLE_POST;
-  beforeAll(() => { process.env.PROJEN_DISABLE_POST = 'true'; });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.PROJEN_DISABLE_POST;
-    else process.env.PROJEN_DISABLE_POST = previous;
-  });
-
   test('GitHub workflows: off removes exactly the files they generated', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-removal-'));
     synth(outdir, { github: true });
