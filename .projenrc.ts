@@ -29,7 +29,8 @@ const project = new cdk.JsiiProject({
   bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1'],
   // cicd-service-check-managed: generated repositories run it as `npx projen check:managed`.
   // cicd-service-gates: their quality gates (Dockerfile lint, buildspec schema check).
-  bin: { 'cicd-service-check-managed': 'lib/cli/check-managed.js', 'cicd-service-gates': 'lib/gates/cli.js' },
+  // cicd-service-parallel: their test task, which runs the unit tests and the gates at the same time.
+  bin: { 'cicd-service-check-managed': 'lib/cli/check-managed.js', 'cicd-service-gates': 'lib/gates/cli.js', 'cicd-service-parallel': 'lib/cli/parallel.js' },
   devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'semver', '@types/semver', 'fast-check@^4.3.0'],
 
   publishToPypi: {

@@ -8,13 +8,14 @@
  * bench/results/latest.json and bench/results/latest.md, and puts the table in README.md between
  * the `bench:start` and `bench:end` markers.
  *
- * Usage: npx projen bench [--runs 5] [--only resynth,synth,test,build,new] [--tarball <tgz>]
+ * Usage: npx projen bench [--runs 5] [--only resynth,synth,synth-validated,test,build,new] [--tarball <tgz>]
  *                         [--edit] [--keep] [--no-readme] [--out <dir>]
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { QualityGates } from '../src/gates/quality-gates';
 import { MIN_CDK_VERSION } from '../src/shared/service-settings';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -312,6 +313,13 @@ function main(): void {
         title: '`cdk synth`',
         target: 0.35,
         run: (side) => timed(repo[side], ['npx', 'cdk', 'synth', '-q']),
+      },
+      {
+        // For reference: the generated cdk.json skips aws-cdk-lib's built-in template validation
+        // at a developer's prompt (the build's synth gate runs it); this asks both sides for it.
+        id: 'synth-validated',
+        title: '`cdk synth` with the built-in template validation',
+        run: (side) => timed(repo[side], ['npx', 'cdk', 'synth', '-q', '-c', `${QualityGates.BUILTIN_VALIDATION_CONTEXT}=true`]),
       },
       projenTask('test'),
       projenTask('build', 0.5),

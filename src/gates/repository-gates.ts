@@ -1,9 +1,11 @@
 import { awscdk, Component } from 'projen';
-import { QualityGatesOptions } from './quality-gates';
+import { QualityGates, QualityGatesOptions } from './quality-gates';
 import { editCommandSteps, removeSpawnSteps } from '../shared/task-steps';
 
 /** The command that this package installs for the Dockerfile and buildspec gates. */
 export const GATES_COMMAND = 'cicd-service-gates';
+/** The command that this package installs to run projen tasks at the same time. */
+export const PARALLEL_COMMAND = 'cicd-service-parallel';
 
 /**
  * Wires the quality gates into a generated repository's tasks. Every gate that is on runs from the
@@ -12,8 +14,11 @@ export const GATES_COMMAND = 'cicd-service-gates';
  * - `gates:dockerfile`: `cicd-service-gates dockerfile Dockerfile`;
  * - `gates:buildspec`: `cicd-service-gates buildspec buildspec.yml`.
  * With the synth gate on, `post-compile` no longer synthesizes: `build` runs `test`, and so the
- * synth gate, which writes the same `cdk.out`; and Jest skips aws-cdk-lib's built-in template
- * validation, which the gate runs.
+ * synth gate, which writes the same `cdk.out`; and aws-cdk-lib's built-in template validation
+ * runs in the gate only, not in Jest nor in a developer's own `cdk synth`, `diff` or `deploy`.
+ * When a gate is on, `test` runs two tasks at the same time (`cicd-service-parallel`): `test:unit`
+ * (Jest, ESLint and the service's tests, which were `test`'s own steps) and `gates`; the synth gate
+ * alone takes as long as the other checks together.
  * The tasks live in the managed `.projen/tasks.json`, so upgrades of this package reach them.
  */
 export class RepositoryGates extends Component {
@@ -36,7 +41,16 @@ export class RepositoryGates extends Component {
       all.spawn(project.addTask('gates:synth', {
         description: `Synthesizes the CDK app${gates.cdkNag ? ' with the cdk-nag AwsSolutions checks' : ''}${gates.strictSynth ? ', failing on warnings' : ''}`,
         exec: ['cdk', 'synth', '-q', ...strict].join(' '),
+        // Whatever cdk.json or the shell say, the gate runs aws-cdk-lib's built-in validation.
+        env: { CDK_VALIDATION: 'true' },
       }));
+      // The validation (a WebAssembly rule engine) is about half of each synth. The gate runs it;
+      // cdk synth, diff and deploy at a developer's prompt skip it (QualityGates.apply reads the
+      // context), unless .projenrc.ts sets the context itself.
+      const key = QualityGates.BUILTIN_VALIDATION_CONTEXT;
+      if (!(key in project.cdkConfig.context)) {
+        project.cdkConfig.json.addOverride(`context.${key}`, false);
+      }
       // `build` runs `test`, whose synth gate writes cdk.out with the same command as the
       // post-compile synth; synthesizing the app twice per build would only cost time.
       removeSpawnSteps(project.postCompileTask, 'synth:silent');
@@ -56,7 +70,21 @@ export class RepositoryGates extends Component {
         exec: `${GATES_COMMAND} buildspec buildspec.yml`,
       }));
     }
-    project.testTask.spawn(all);
+    if (all.steps.length === 0) {
+      project.testTask.spawn(all);
+      return;
+    }
+    const unit = project.addTask('test:unit', {
+      description: 'Runs the tests of the CDK app (Jest), ESLint and the service\'s tests',
+    });
+    unit.addSteps(...project.testTask.steps);
+    project.testTask.reset();
+    // Arguments of `npx projen test` (say `-t name`) reach Jest through test:unit.
+    project.testTask.addSteps({
+      name: 'Run test:unit and the gates at the same time',
+      execArgs: [PARALLEL_COMMAND, unit.name, all.name, '--'],
+      receiveArgs: true,
+    });
   }
 }
 

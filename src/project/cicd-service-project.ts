@@ -8,6 +8,7 @@ import { SampleService } from './sample-service';
 import { DockerfileExtras, ServiceDockerfile } from './service-dockerfile';
 import { ReadmeSectionContent, ServiceReadme } from './service-readme';
 import { TemplateRenderer } from './template-renderer';
+import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
 import { MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
@@ -301,6 +302,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     });
     new ServiceReadme(this, settings, extras.readmeSections, ownership, renderer);
     new RepositoryGates(this, gates);
+    // Last, so that it sees the files as every other component left them.
+    new UnchangedFileTimes(this);
   }
 }
 

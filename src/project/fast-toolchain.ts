@@ -24,6 +24,14 @@ function forgetCachesCommand(): string {
   ].join(' ');
   return `node -e "${script}"`;
 }
+/**
+ * A command that dates the type-check record now. `tsc --build` of a project without output
+ * (`noEmit`) does not rewrite its record when a check finds nothing new, so an input that only got
+ * a newer time (a checkout, a synth run with `--no-post`) would make every later build check again.
+ */
+function recordCheckCommand(): string {
+  return `node -e "const fs = require('fs'); const now = new Date(); if (fs.existsSync('${TSC_BUILD_INFO}')) fs.utimesSync('${TSC_BUILD_INFO}', now, now);"`;
+}
 /** Where `tsc --build` records the last clean check. */
 const TSC_BUILD_INFO = 'node_modules/.cache/tsc/dev.tsbuildinfo';
 /** npm rewrites this file on every install (yarn and pnpm do not write it: their caches are kept). */
@@ -129,6 +137,7 @@ export class FastToolchain extends Component {
     this.typeCheckCommand = `tsc --build ${project.tsconfigDev.fileName}`;
     project.compileTask.reset(forgetCachesCommand(), { name: 'Forget cached checks when dependencies changed' });
     project.compileTask.exec(this.typeCheckCommand, { name: 'Type-check sources, tests and .projenrc.ts' });
+    project.compileTask.exec(recordCheckCommand(), { name: 'Date the clean check now' });
 
     // Typed lint rules need a TypeScript program. projen's project service opens one per tsconfig
     // (sources, tests, .projenrc.ts), parsing the declarations of aws-cdk-lib each time; the dev

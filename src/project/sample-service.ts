@@ -42,12 +42,14 @@ export class SampleService extends Component {
 
     // The root's typescript and @types/node compile the service (module resolution walks up from
     // service/), so `npx projen build` needs no second npm install. The Docker build uses the
-    // service's own lockfile.
+    // service's own lockfile. `tsc --build` compiles only when a source or the tsconfig is newer
+    // than its output; the first step deletes compiled files whose source is gone, so that a
+    // deleted test does not keep running from dist/.
     this.testTask = project.addTask('service:test', {
       description: `Compiles the service in ${SERVICE_DIR}/ and runs its tests (JUnit report in ${SERVICE_JUNIT_REPORT})`,
       steps: [
-        { exec: `node -e "require('fs').rmSync('${SERVICE_DIR}/dist', { recursive: true, force: true }); require('fs').mkdirSync('${path.posix.dirname(SERVICE_JUNIT_REPORT)}', { recursive: true })"` },
-        { exec: `tsc -p ${SERVICE_DIR}/tsconfig.json` },
+        { exec: pruneOutputsCommand(`${SERVICE_DIR}/dist`, SERVICE_DIR, path.posix.dirname(SERVICE_JUNIT_REPORT)), name: 'Delete compiled files whose source is gone' },
+        { exec: `tsc --build ${SERVICE_DIR}/tsconfig.json` },
         {
           exec: [
             'node --test',
@@ -60,6 +62,22 @@ export class SampleService extends Component {
     });
     project.testTask.spawn(this.testTask);
   }
+}
+
+/**
+ * A command that deletes every compiled file under `outDir` (JavaScript, declarations, source maps)
+ * whose TypeScript or JavaScript source under `rootDir` no longer exists, and creates `reportDir`.
+ */
+export function pruneOutputsCommand(outDir: string, rootDir: string, reportDir: string): string {
+  const script = [
+    "const fs = require('fs'); const path = require('path');",
+    'const walk = (d) => fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]) : [];',
+    `for (const f of walk('${outDir}')) {`,
+    `const m = /^(.*)\\.(d\\.[mc]?ts|[mc]?js)(\\.map)?$/.exec(path.relative('${outDir}', f));`,
+    `if (m && !['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'].some((x) => fs.existsSync(path.join('${rootDir}', m[1] + x)))) fs.rmSync(f); }`,
+    `fs.mkdirSync('${reportDir}', { recursive: true });`,
+  ].join(' ');
+  return `node -e "${script}"`;
 }
 
 /** The template files under `dir`, as paths relative to it without the `.mustache` suffix. */

@@ -59,6 +59,9 @@ export class ServiceReadme extends Component {
       nodeVersion: DEFAULTS.nodeVersion,
       files: this.ownership.rows(),
       extraSections: this.sections,
+      // What the tasks do, as the gates set them up (RepositoryGates).
+      parallelTest: this.project.tasks.tryFind('test:unit') !== undefined,
+      synthGate: this.project.tasks.tryFind('gates:synth') !== undefined,
     }));
   }
 }

@@ -36,7 +36,7 @@ describe('the quality gates of a generated repository', () => {
 
   test('the test task runs every gate', () => {
     const tasks = JSON.parse(fs.readFileSync(path.join(dir, '.projen', 'tasks.json'), 'utf-8')).tasks;
-    expect(tasks.test.steps).toContainEqual({ spawn: 'gates' });
+    expect(tasks.test.steps[0].execArgs).toEqual(['cicd-service-parallel', 'test:unit', 'gates', '--']);
     expect(tasks.gates.steps).toEqual([{ spawn: 'gates:synth' }, { spawn: 'gates:dockerfile' }, { spawn: 'gates:buildspec' }]);
     expect(fs.readFileSync(path.join(dir, 'buildspec.yml'), 'utf-8')).toMatch(/^\s+- npx projen test$/m);
   });
@@ -68,5 +68,21 @@ describe('the quality gates of a generated repository', () => {
     expect(`${strict.stdout}${strict.stderr}`).toContain('a planted warning');
     const plain = withChange('src/main.ts', warn, ['cdk', 'synth', '-q']);
     expect([plain.status, plain.stderr]).toEqual([0, expect.stringContaining('a planted warning')]);
+  });
+
+  test('aws-cdk-lib\'s template validation runs in gates:synth, not in a developer\'s cdk synth', () => {
+    // A property that CloudFormation's schema does not have: only the built-in validation sees it
+    // (cdk-nag does not look at a plain CfnResource).
+    const bad = (m: string) => m.replace(/^app\.synth\(\);$/m,
+      "new (require('aws-cdk-lib').CfnResource)(new (require('aws-cdk-lib').Stack)(app, 'schema'), 'Bad', { type: 'AWS::SQS::Queue', properties: { NoSuchProperty: 'x' } });\napp.synth();");
+    const gate = withChange('src/main.ts', bad, ['projen', 'gates:synth']);
+    expect(gate.status).not.toBe(0);
+    expect(`${gate.stdout}${gate.stderr}`).toContain('NoSuchProperty');
+    const plain = withChange('src/main.ts', bad, ['cdk', 'synth', '-q', '--strict']);
+    expect([plain.status, `${plain.stdout}${plain.stderr}`]).toEqual([0, expect.not.stringContaining('NoSuchProperty')]);
+    // Asked for, a developer's synth runs it too.
+    const asked = withChange('src/main.ts', bad, ['cdk', 'synth', '-q', '--strict', '-c', 'cicd-service-template:builtinValidation=true']);
+    expect(asked.status).not.toBe(0);
+    expect(`${asked.stdout}${asked.stderr}`).toContain('NoSuchProperty');
   });
 });

@@ -81,6 +81,44 @@ describe('a repository generated from the packed tarball', () => {
     }
   });
 
+  test('after npx projen on an unchanged tree, the type-checks have nothing to do', () => {
+    const env = developerEnv();
+    execFileSync('npx', ['projen', 'build'], { cwd: dir, stdio: 'pipe', env });
+    execFileSync('npx', ['projen'], { cwd: dir, stdio: 'pipe', env });
+    for (const config of ['test/tsconfig.json', 'service/tsconfig.json']) {
+      const out = execFileSync('npx', ['tsc', '--build', config, '--verbose'], { cwd: dir, encoding: 'utf-8', env });
+      expect(out).toContain(`Project '${config}' is up to date`);
+    }
+  });
+
+  test('service:test stops running a test whose source was deleted', () => {
+    const extra = path.join(dir, 'service', 'test', 'extra.test.ts');
+    fs.writeFileSync(extra, "import { test } from 'node:test';\ntest('an extra test that is deleted later', () => {});\n");
+    const run = () => execFileSync('npx', ['projen', 'service:test'], { cwd: dir, encoding: 'utf-8', env: developerEnv() });
+    try {
+      expect(run()).toContain('an extra test that is deleted later');
+    } finally {
+      fs.rmSync(extra);
+    }
+    expect(run()).not.toContain('an extra test that is deleted later');
+    expect(fs.existsSync(path.join(dir, 'service', 'dist', 'test', 'extra.test.js'))).toBe(false);
+  });
+
+  test('npx projen test reports a failing unit test, and the gates run all the same', () => {
+    const failing = path.join(dir, 'test', 'failing.test.ts');
+    fs.writeFileSync(failing, "test('a planted failure', () => expect(1).toBe(2));\n");
+    try {
+      const r = spawnSync('npx', ['projen', 'test'], { cwd: dir, encoding: 'utf-8', env: developerEnv() });
+      const output = `${r.stdout}\n${r.stderr}`;
+      expect(r.status).not.toBe(0);
+      expect(output).toContain('a planted failure');
+      expect(output).toMatch(/----- projen test:unit: failed \(exit \d+\)/);
+      expect(output).toMatch(/----- projen gates: passed/);
+    } finally {
+      fs.rmSync(failing);
+    }
+  });
+
   // tsx, swc and cdk synth never type-check; the compile task must, for sources and tests alike.
   test.each([
     ['src/broken.ts', "export const port: number = 'eighty';\n"],

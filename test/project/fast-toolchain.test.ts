@@ -51,7 +51,7 @@ describe('the toolchain of a generated repository', () => {
 
   test('compile type-checks sources, tests and .projenrc.ts in one program, incrementally', () => {
     const compile = steps(out, 'compile').map((s) => s.exec);
-    expect(compile).toHaveLength(2);
+    expect(compile).toHaveLength(3);
     expect(compile[1]).toBe('tsc --build test/tsconfig.json');
     const include: string[] = out['test/tsconfig.json'].include;
     expect(include).toEqual(expect.arrayContaining(['**/*.ts', '../src/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts']));
@@ -83,6 +83,21 @@ describe('the toolchain of a generated repository', () => {
     execSync(forget, { cwd: dir });
     expect(fs.existsSync(info)).toBe(false);
     expect(fs.existsSync(eslintCache)).toBe(false);
+  });
+
+  test('after a clean check, compile dates the record now (tsc --build without output leaves it as it was)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-caches-'));
+    const record = steps(out, 'compile')[2].exec as string;
+    execSync(record, { cwd: dir }); // no record yet: nothing to do
+    expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    const info = path.join(dir, 'node_modules/.cache/tsc/dev.tsbuildinfo');
+    fs.mkdirSync(path.dirname(info), { recursive: true });
+    fs.writeFileSync(info, '{}');
+    fs.utimesSync(info, 1_000, 1_000);
+    const before = Date.now();
+    execSync(record, { cwd: dir });
+    expect(fs.statSync(info).mtimeMs).toBeGreaterThanOrEqual(before - 1_000);
+    expect(fs.readFileSync(info, 'utf-8')).toBe('{}');
   });
 
   test('cdk.json runs no build command before synth while there is nothing to bundle', () => {
@@ -119,15 +134,16 @@ describe('the toolchain of a generated repository', () => {
     const build = steps(out, 'build').map((s) => s.spawn);
     expect(build.indexOf('compile')).toBeGreaterThan(-1);
     expect(build.indexOf('compile')).toBeLessThan(build.indexOf('test'));
-    expect(steps(out, 'test').map((s) => s.spawn ?? s.execArgs?.[0])).toEqual(['jest', 'eslint', 'service:test', 'gates']);
+    expect(steps(out, 'test').map((s) => s.execArgs)).toEqual([['cicd-service-parallel', 'test:unit', 'gates', '--']]);
+    expect(steps(out, 'test:unit').map((s) => s.spawn ?? s.execArgs?.[0])).toEqual(['jest', 'eslint', 'service:test']);
     expect(steps(out, 'gates').map((s) => s.spawn)).toContain('gates:synth');
   });
 
   test('Jest skips aws-cdk-lib\'s built-in template validation, which the synth gate runs', () => {
-    const [jest] = steps(out, 'test');
+    const [jest] = steps(out, 'test:unit');
     expect(jest.execArgs[0]).toBe('jest');
     expect(jest.env).toEqual({ CDK_VALIDATION: 'false' });
-    expect(steps(out, 'gates:synth')[0].env).toBeUndefined();
+    expect(out['.projen/tasks.json'].tasks['gates:synth'].env).toEqual({ CDK_VALIDATION: 'true' });
     expect(out['.projen/tasks.json'].tasks.test.env).toBeUndefined();
   });
 

@@ -1,4 +1,6 @@
+import { execSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as semver from 'semver';
 import * as YAML from 'yaml';
@@ -54,11 +56,30 @@ describe('the sample service', () => {
 
   test('its tests run from the test task, with a JUnit report', () => {
     const tasks = out['.projen/tasks.json'].tasks;
-    expect(tasks.test.steps).toContainEqual({ spawn: 'service:test' });
+    expect(tasks['test:unit'].steps).toContainEqual({ spawn: 'service:test' });
     const steps = tasks['service:test'].steps.map((s: any) => s.exec).join('\n');
-    expect(steps).toContain('tsc -p service/tsconfig.json');
+    expect(steps).toContain('tsc --build service/tsconfig.json');
     expect(steps).toContain('--test-reporter=junit --test-reporter-destination=test-reports/service-junit.xml');
     expect(steps).toContain('service/dist/test/');
+  });
+
+  test('before compiling, service:test deletes compiled files whose source is gone', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-service-prune-'));
+    const touch = (file: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), '');
+    };
+    const kept = ['service/src/app.ts', 'service/dist/src/app.js', 'service/dist/src/app.js.map', 'service/dist/src/app.d.ts',
+      'service/src/esm.mts', 'service/dist/src/esm.mjs', 'service/dist/tsconfig.tsbuildinfo'];
+    const stale = ['service/dist/test/removed.test.js', 'service/dist/test/removed.test.d.ts', 'service/dist/src/old.js.map'];
+    [...kept, ...stale].forEach(touch);
+    execSync(out['.projen/tasks.json'].tasks['service:test'].steps[0].exec, { cwd: dir });
+    for (const file of kept) expect([file, fs.existsSync(path.join(dir, file))]).toEqual([file, true]);
+    for (const file of stale) expect([file, fs.existsSync(path.join(dir, file))]).toEqual([file, false]);
+    expect(fs.statSync(path.join(dir, 'test-reports')).isDirectory()).toBe(true);
+    // Without a dist folder (a fresh clone), it only creates the report folder.
+    fs.rmSync(path.join(dir, 'service/dist'), { recursive: true });
+    expect(() => execSync(out['.projen/tasks.json'].tasks['service:test'].steps[0].exec, { cwd: dir })).not.toThrow();
   });
 
   test('the root tooling leaves service/ alone', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import { CicdServiceProject, CicdServiceProjectOptions } from '../../src';
@@ -122,6 +122,48 @@ describe('QualityGates.apply', () => {
   });
 });
 
+describe('the built-in validation context', () => {
+  const KEY = QualityGates.BUILTIN_VALIDATION_CONTEXT;
+  const saved = process.env.CDK_VALIDATION;
+  beforeEach(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+  afterEach(() => {
+    jest.restoreAllMocks();
+    if (saved === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = saved;
+  });
+
+  /** Synthesizes a resource with a property CloudFormation does not have; true if aws-cdk-lib's validation reported it. */
+  function validated(context: unknown, env: string | undefined): boolean {
+    if (env === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = env;
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-validation-'));
+    const app = new App({ outdir, context: context === undefined ? {} : { [KEY]: context } });
+    QualityGates.apply(app, { cdkNag: false });
+    new CfnResource(new Stack(app, 'schema'), 'Bad', { type: 'AWS::SQS::Queue', properties: { NoSuchProperty: 'x' } });
+    app.synth();
+    const report = path.join(outdir, 'validation-report.json');
+    return fs.existsSync(report) && fs.readFileSync(report, 'utf-8').includes('NoSuchProperty');
+  }
+
+  test.each([
+    [undefined, undefined, true],
+    [false, undefined, false],
+    ['false', undefined, false],
+    ['true', undefined, true],
+    [false, 'true', true],
+    [undefined, 'false', false],
+  ])('context %p with CDK_VALIDATION=%p: validated %p', (context, env, expected) => {
+    expect(validated(context, env)).toBe(expected);
+  });
+
+  test.each([['no'], [0], [{}]])('rejects the context value %p, naming the key', (value) => {
+    delete process.env.CDK_VALIDATION;
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gates-validation-')), context: { [KEY]: value } });
+    expect(() => QualityGates.apply(app)).toThrow(`Invalid option "context ${KEY}"`);
+    expect(process.env.CDK_VALIDATION).toBeUndefined();
+  });
+});
+
 describe('gates in the generated repository', () => {
   test('on by default: cdk-nag installed, main.ts applies the gates with the managed settings', () => {
     const f = files();
@@ -130,10 +172,19 @@ describe('gates in the generated repository', () => {
     expect(f['src/service-settings.ts']).toMatch(/export const qualityGates: QualityGatesOptions = \{\n {2}cdkNag: true,\n {2}strictSynth: true,\n {2}dockerfileLint: true,\n {2}buildspecSchema: true,\n\};/);
     const tasks = f['.projen/tasks.json'].tasks;
     expect(tasks['gates:synth'].steps).toEqual([{ exec: 'cdk synth -q --strict' }]);
+    // The gate runs aws-cdk-lib's built-in template validation; a developer's own synth skips it.
+    expect(tasks['gates:synth'].env).toEqual({ CDK_VALIDATION: 'true' });
+    expect(f['cdk.json'].context[QualityGates.BUILTIN_VALIDATION_CONTEXT]).toBe(false);
     expect(tasks['gates:dockerfile'].steps).toEqual([{ exec: 'cicd-service-gates dockerfile Dockerfile' }]);
     expect(tasks['gates:buildspec'].steps).toEqual([{ exec: 'cicd-service-gates buildspec buildspec.yml' }]);
     expect(tasks.synth.steps).toEqual([{ exec: 'cdk synth --strict' }]);
-    expect(tasks.test.steps.at(-1)).toEqual({ spawn: 'gates' });
+    // test runs the unit tests and the gates at the same time; its arguments go to test:unit (Jest).
+    expect(tasks.test.steps).toEqual([{ name: 'Run test:unit and the gates at the same time', execArgs: ['cicd-service-parallel', 'test:unit', 'gates', '--'], receiveArgs: true }]);
+    expect(tasks['test:unit'].steps.map((s: any) => s.spawn ?? s.execArgs?.[0])).toEqual(['jest', 'eslint', 'service:test']);
+    // The README says so.
+    expect(f['README.md']).toContain('`npx projen test:unit` (Jest, ESLint, the service tests) and `npx projen gates`');
+    expect(f['README.md']).toContain('`cdk.json` sets `cicd-service-template:builtinValidation` to `false`');
+    expect(f['package.json'].devDependencies['cicd-service-template']).toBeDefined();
     // build runs test, whose synth gate writes cdk.out: post-compile does not synthesize again.
     expect(tasks['post-compile'].steps ?? []).toEqual([]);
   });
@@ -148,7 +199,19 @@ describe('gates in the generated repository', () => {
     expect(tasks['post-compile'].steps).toEqual([{ spawn: 'synth:silent' }]);
     // ...and Jest keeps aws-cdk-lib's built-in template validation, which no gate runs then.
     expect(tasks.test.steps[0].env).toBeUndefined();
+    // ...and test runs its steps one after the other.
+    expect(tasks.test.steps.map((s: any) => s.spawn ?? s.execArgs?.[0])).toEqual(['jest', 'eslint', 'service:test', 'gates']);
+    expect(tasks['test:unit']).toBeUndefined();
+    expect(f['README.md']).not.toContain('test:unit');
+    expect(f['README.md']).not.toContain('builtinValidation');
+    // ...and so does every synth.
+    expect(f['cdk.json'].context ?? {}).not.toHaveProperty([QualityGates.BUILTIN_VALIDATION_CONTEXT]);
     expect(f['src/service-settings.ts']).toContain('cdkNag: false,');
+  });
+
+  test('a validation context that .projenrc.ts sets is kept', () => {
+    const f = files({ context: { [QualityGates.BUILTIN_VALIDATION_CONTEXT]: true } });
+    expect(f['cdk.json'].context[QualityGates.BUILTIN_VALIDATION_CONTEXT]).toBe(true);
   });
 
   test('an invalid qualityGates option writes nothing', () => {
