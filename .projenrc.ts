@@ -57,6 +57,8 @@ const project = new cdk.JsiiProject({
       // Istanbul instruments only the files ts-jest compiles (src/ and test/); V8's coverage slows
       // every function the tests run, aws-cdk-lib's included, and doubled the time of the suite.
       coverageProvider: 'babel',
+      // Jest's default is one worker per core minus one: a single worker on two cores.
+      maxWorkers: 2,
     },
   },
   // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
