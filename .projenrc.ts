@@ -59,6 +59,9 @@ const project = new cdk.JsiiProject({
       coverageProvider: 'babel',
       // Jest's default is one worker per core minus one: a single worker on two cores.
       maxWorkers: 2,
+      // A test run works in its own temporary folder, deleted at its end (test/setup/tmpdir-*.ts).
+      globalSetup: '<rootDir>/test/setup/tmpdir-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/tmpdir-teardown.ts',
     },
   },
   // .venv: the Python tools the tests run (cfn-lint), installed by scripts/setup.sh.
