@@ -57,8 +57,9 @@ const project = new cdk.JsiiProject({
       // Istanbul instruments only the files ts-jest compiles (src/ and test/); V8's coverage slows
       // every function the tests run, aws-cdk-lib's included, and doubled the time of the suite.
       coverageProvider: 'babel',
-      // Jest's default is one worker per core minus one: a single worker on two cores.
-      maxWorkers: 2,
+      // Jest's default is one worker per core minus one: a single worker on two cores. The tests
+      // spend their time in their own synths, so a worker per core pays.
+      maxWorkers: '100%',
       // A test run works in its own temporary folder, deleted at its end (test/setup/tmpdir-*.ts).
       globalSetup: '<rootDir>/test/setup/tmpdir-setup.ts',
       globalTeardown: '<rootDir>/test/setup/tmpdir-teardown.ts',

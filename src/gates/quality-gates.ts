@@ -50,9 +50,10 @@ export class QualityGates {
   /**
    * The context key that says whether `cdk synth`, `cdk diff` and `cdk deploy` run aws-cdk-lib's
    * built-in CloudFormation validation. A generated repository sets it to `false` in cdk.json
-   * while its synth gate is on: the gate (`npx projen build`, and `npx projen test` in the
-   * pipeline) runs the validation with `CDK_VALIDATION=true`, and a developer's own synth skips
-   * it (about 4 s of an 8 s synth). `npx cdk synth -c <key>=true` runs it once.
+   * while its strict synth gate is on: the gate (`npx projen build`, and `npx projen test` in the
+   * pipeline) runs the validation with `CDK_VALIDATION=true` and fails on its findings, and a
+   * developer's own synth skips it (about 4 s of an 8 s synth). `npx cdk synth -c <key>=true`
+   * runs it once.
    */
   public static readonly BUILTIN_VALIDATION_CONTEXT = 'cicd-service-template:builtinValidation';
 

@@ -22,6 +22,9 @@ export const PARALLEL_COMMAND = 'cicd-service-parallel';
  * The tasks live in the managed `.projen/tasks.json`, so upgrades of this package reach them.
  */
 export class RepositoryGates extends Component {
+  /** True when cdk.json makes a developer's own synth skip the built-in validation (the gate runs it). */
+  public readonly validationInGateOnly: boolean;
+
   constructor(project: awscdk.AwsCdkTypeScriptApp, gates: Required<QualityGatesOptions>) {
     super(project);
     if (gates.cdkNag && !project.deps.all.some((d) => d.name === 'cdk-nag')) {
@@ -34,6 +37,7 @@ export class RepositoryGates extends Component {
       project.tasks.tryFind('synth:silent')?.reset(['cdk', 'synth', '-q', ...strict].join(' '));
     }
 
+    let validationInGateOnly = false;
     const all = project.addTask('gates', {
       description: 'Runs the quality gates that are on (see qualityGates in .projenrc.ts)',
     });
@@ -44,12 +48,15 @@ export class RepositoryGates extends Component {
         // Whatever cdk.json or the shell say, the gate runs aws-cdk-lib's built-in validation.
         env: { CDK_VALIDATION: 'true' },
       }));
-      // The validation (a WebAssembly rule engine) is about half of each synth. The gate runs it;
-      // cdk synth, diff and deploy at a developer's prompt skip it (QualityGates.apply reads the
-      // context), unless .projenrc.ts sets the context itself.
+      // The validation (a WebAssembly rule engine) is about half of each synth. With --strict, the
+      // gate fails on its findings (aws-cdk-lib reports them as warnings), so cdk synth, diff and
+      // deploy at a developer's prompt skip it (QualityGates.apply reads the context), unless
+      // .projenrc.ts sets the context itself. Without --strict the gate would only print them:
+      // every synth keeps the validation then.
       const key = QualityGates.BUILTIN_VALIDATION_CONTEXT;
-      if (!(key in project.cdkConfig.context)) {
+      if (gates.strictSynth && !(key in project.cdkConfig.context)) {
         project.cdkConfig.json.addOverride(`context.${key}`, false);
+        validationInGateOnly = true;
       }
       // `build` runs `test`, whose synth gate writes cdk.out with the same command as the
       // post-compile synth; synthesizing the app twice per build would only cost time.
@@ -70,6 +77,7 @@ export class RepositoryGates extends Component {
         exec: `${GATES_COMMAND} buildspec buildspec.yml`,
       }));
     }
+    this.validationInGateOnly = validationInGateOnly;
     if (all.steps.length === 0) {
       project.testTask.spawn(all);
       return;

@@ -13,7 +13,10 @@ const ESLINT_CACHE_DIR = 'node_modules/.cache/eslint/';
 /** ESLint's cache: keyed on file content, so a checkout that only touches mtimes keeps it. */
 export const ESLINT_CACHE_ARGS = ['--cache', '--cache-strategy', 'content', '--cache-location', ESLINT_CACHE_DIR];
 
-/** A command that deletes the type-check record and ESLint's cache when npm installed since. */
+/**
+ * A command that deletes the type-check record and ESLint's cache when npm installed since, and
+ * notes when this check starts (see `recordCheckCommand`).
+ */
 function forgetCachesCommand(): string {
   const script = [
     "const fs = require('fs');",
@@ -21,19 +24,31 @@ function forgetCachesCommand(): string {
     `if (mtime('${NPM_INSTALL_RECORD}') > mtime('${TSC_BUILD_INFO}')) {`,
     `fs.rmSync('${TSC_BUILD_INFO}', { force: true });`,
     `fs.rmSync('${ESLINT_CACHE_DIR}', { recursive: true, force: true }); }`,
+    `fs.mkdirSync('${TSC_CACHE_DIR}', { recursive: true }); fs.writeFileSync('${TSC_CHECK_STARTED}', '');`,
   ].join(' ');
   return `node -e "${script}"`;
 }
 /**
- * A command that dates the type-check record now. `tsc --build` of a project without output
- * (`noEmit`) does not rewrite its record when a check finds nothing new, so an input that only got
- * a newer time (a checkout, a synth run with `--no-post`) would make every later build check again.
+ * A command that dates the type-check record at the start of the clean check that just ended.
+ * `tsc --build` of a project without output (`noEmit`) does not rewrite its record when a check
+ * finds nothing new, so an input that only got a newer time (a checkout, a synth run with
+ * `--no-post`) would make every later build check again. The start, not the end: a file saved
+ * while tsc ran stays newer than the record and is checked next time.
  */
 function recordCheckCommand(): string {
-  return `node -e "const fs = require('fs'); const now = new Date(); if (fs.existsSync('${TSC_BUILD_INFO}')) fs.utimesSync('${TSC_BUILD_INFO}', now, now);"`;
+  const script = [
+    "const fs = require('fs');",
+    `if (fs.existsSync('${TSC_BUILD_INFO}') && fs.existsSync('${TSC_CHECK_STARTED}')) {`,
+    `const t = fs.statSync('${TSC_CHECK_STARTED}').mtime; fs.utimesSync('${TSC_BUILD_INFO}', t, t); }`,
+  ].join(' ');
+  return `node -e "${script}"`;
 }
+/** Where the type-check keeps its records. */
+const TSC_CACHE_DIR = 'node_modules/.cache/tsc';
 /** Where `tsc --build` records the last clean check. */
-const TSC_BUILD_INFO = 'node_modules/.cache/tsc/dev.tsbuildinfo';
+const TSC_BUILD_INFO = `${TSC_CACHE_DIR}/dev.tsbuildinfo`;
+/** Written when a type-check starts. */
+const TSC_CHECK_STARTED = `${TSC_CACHE_DIR}/check-started`;
 /** npm rewrites this file on every install (yarn and pnpm do not write it: their caches are kept). */
 const NPM_INSTALL_RECORD = 'node_modules/.package-lock.json';
 /** The test files Jest transforms. */
@@ -137,7 +152,7 @@ export class FastToolchain extends Component {
     this.typeCheckCommand = `tsc --build ${project.tsconfigDev.fileName}`;
     project.compileTask.reset(forgetCachesCommand(), { name: 'Forget cached checks when dependencies changed' });
     project.compileTask.exec(this.typeCheckCommand, { name: 'Type-check sources, tests and .projenrc.ts' });
-    project.compileTask.exec(recordCheckCommand(), { name: 'Date the clean check now' });
+    project.compileTask.exec(recordCheckCommand(), { name: 'Date the clean check at its start' });
 
     // Typed lint rules need a TypeScript program. projen's project service opens one per tsconfig
     // (sources, tests, .projenrc.ts), parsing the declarations of aws-cdk-lib each time; the dev

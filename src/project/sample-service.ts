@@ -73,8 +73,10 @@ export function pruneOutputsCommand(outDir: string, rootDir: string, reportDir: 
     "const fs = require('fs'); const path = require('path');",
     'const walk = (d) => fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]) : [];',
     `for (const f of walk('${outDir}')) {`,
-    `const m = /^(.*)\\.(d\\.[mc]?ts|[mc]?js)(\\.map)?$/.exec(path.relative('${outDir}', f));`,
-    `if (m && !['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'].some((x) => fs.existsSync(path.join('${rootDir}', m[1] + x)))) fs.rmSync(f); }`,
+    // An output's kind (js, mjs, cjs) says which sources can produce it.
+    "const from = { js: ['.ts', '.tsx', '.js', '.jsx'], mjs: ['.mts', '.mjs'], cjs: ['.cts', '.cjs'] };",
+    `const m = /^(.*)\\.(?:d\\.([mc]?)ts|([mc]?)js)(?:\\.map)?$/.exec(path.relative('${outDir}', f));`,
+    `if (m && !from[(m[2] ?? m[3]) + 'js'].some((x) => fs.existsSync(path.join('${rootDir}', m[1] + x)))) fs.rmSync(f); }`,
     `fs.mkdirSync('${reportDir}', { recursive: true });`,
   ].join(' ');
   return `node -e "${script}"`;

@@ -1,6 +1,7 @@
 import { Component, Project } from 'projen';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
+import { RepositoryGates } from '../gates/repository-gates';
 import { DEFAULTS, InvalidOptionError, ServiceSettings } from '../shared/service-settings';
 
 /** A validated extra README section. */
@@ -61,7 +62,7 @@ export class ServiceReadme extends Component {
       extraSections: this.sections,
       // What the tasks do, as the gates set them up (RepositoryGates).
       parallelTest: this.project.tasks.tryFind('test:unit') !== undefined,
-      synthGate: this.project.tasks.tryFind('gates:synth') !== undefined,
+      validationInGateOnly: this.project.components.some((c) => c instanceof RepositoryGates && c.validationInGateOnly),
     }));
   }
 }

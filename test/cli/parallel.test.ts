@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ParallelCommand, projenTask, runParallel } from '../../src/cli/parallel';
+import { ParallelCommand, parseParallelArgs, projenTask, runParallel } from '../../src/cli/parallel';
 
 /** A node script as a command. */
 function node(label: string, script: string): ParallelCommand {
@@ -38,9 +38,37 @@ describe('runParallel', () => {
   test('a command that cannot start fails with its error', async () => {
     const blocks: string[] = [];
     const [result] = await runParallel([{ label: 'missing', command: path.join(os.tmpdir(), 'no-such-program'), args: [] }], os.tmpdir(), (t) => blocks.push(t));
-    expect(result.exitCode).not.toBe(0);
-    expect(blocks[0]).toContain('----- missing: failed');
+    await new Promise((resolve) => setTimeout(resolve, 100)); // node reports 'close' after 'error'
+    expect(result.exitCode).toBe(127);
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toContain('----- missing: failed (did not start)');
     expect(blocks[0]).toContain('ENOENT');
+  });
+
+  test('a command ended by a signal fails with 128 + the signal\'s number', async () => {
+    const blocks: string[] = [];
+    const [result] = await runParallel([node('killed', "console.log('before'); process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 5000);")],
+      os.tmpdir(), (t) => blocks.push(t));
+    expect(result.exitCode).toBe(128 + os.constants.signals.SIGTERM);
+    expect(blocks[0]).toContain('----- killed: failed (ended by SIGTERM)');
+    expect(blocks[0]).toContain('before');
+  });
+});
+
+describe('parseParallelArgs', () => {
+  test('tasks before --, the first task\'s arguments after it', () => {
+    expect(parseParallelArgs(['test:unit', 'gates', '--', '-t', 'a name'])).toEqual({ tasks: ['test:unit', 'gates'], args: ['-t', 'a name'] });
+    expect(parseParallelArgs(['test:unit', 'gates', '--'])).toEqual({ tasks: ['test:unit', 'gates'], args: [] });
+    expect(parseParallelArgs(['a'])).toEqual({ tasks: ['a'], args: [] });
+  });
+
+  test.each([[[]], [['--', 'x']], [['-t', 'x']]])('%p is a usage error', (argv) => {
+    expect(parseParallelArgs(argv)).toMatch(/^usage: cicd-service-parallel/);
+  });
+
+  test('refuses watch mode, which would show nothing', () => {
+    expect(parseParallelArgs(['test:unit', 'gates', '--', '--watch'])).toMatch(/watch mode: run its own task \(npx projen test:watch\)/);
+    expect(parseParallelArgs(['test:unit', 'gates', '--', '--watchAll'])).toMatch(/watch mode/);
   });
 });
 

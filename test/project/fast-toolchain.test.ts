@@ -85,18 +85,21 @@ describe('the toolchain of a generated repository', () => {
     expect(fs.existsSync(eslintCache)).toBe(false);
   });
 
-  test('after a clean check, compile dates the record now (tsc --build without output leaves it as it was)', () => {
+  test('after a clean check, compile dates the record at the check\'s start (tsc --build without output leaves it as it was)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-caches-'));
-    const record = steps(out, 'compile')[2].exec as string;
-    execSync(record, { cwd: dir }); // no record yet: nothing to do
-    expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    const [forget, , record] = steps(out, 'compile').map((s) => s.exec as string);
     const info = path.join(dir, 'node_modules/.cache/tsc/dev.tsbuildinfo');
-    fs.mkdirSync(path.dirname(info), { recursive: true });
+    const started = path.join(dir, 'node_modules/.cache/tsc/check-started');
+    execSync(forget, { cwd: dir });
+    expect(fs.existsSync(started)).toBe(true);
+    execSync(record, { cwd: dir }); // no record: nothing to date
+    expect(fs.existsSync(info)).toBe(false);
+
     fs.writeFileSync(info, '{}');
     fs.utimesSync(info, 1_000, 1_000);
-    const before = Date.now();
+    fs.utimesSync(started, 5_000, 5_000);
     execSync(record, { cwd: dir });
-    expect(fs.statSync(info).mtimeMs).toBeGreaterThanOrEqual(before - 1_000);
+    expect(fs.statSync(info).mtimeMs).toBe(5_000_000);
     expect(fs.readFileSync(info, 'utf-8')).toBe('{}');
   });
 

@@ -70,8 +70,11 @@ describe('the sample service', () => {
       fs.writeFileSync(path.join(dir, file), '');
     };
     const kept = ['service/src/app.ts', 'service/dist/src/app.js', 'service/dist/src/app.js.map', 'service/dist/src/app.d.ts',
-      'service/src/esm.mts', 'service/dist/src/esm.mjs', 'service/dist/tsconfig.tsbuildinfo'];
-    const stale = ['service/dist/test/removed.test.js', 'service/dist/test/removed.test.d.ts', 'service/dist/src/old.js.map'];
+      'service/src/esm.mts', 'service/dist/src/esm.mjs', 'service/dist/src/esm.d.mts', 'service/dist/tsconfig.tsbuildinfo',
+      'service/src/renamed.mts', 'service/dist/src/renamed.mjs'];
+    // removed.test.ts is gone; renamed.ts became renamed.mts, so its old renamed.js is stale.
+    const stale = ['service/dist/test/removed.test.js', 'service/dist/test/removed.test.d.ts', 'service/dist/src/old.js.map',
+      'service/dist/src/renamed.js', 'service/dist/src/renamed.d.ts'];
     [...kept, ...stale].forEach(touch);
     execSync(out['.projen/tasks.json'].tasks['service:test'].steps[0].exec, { cwd: dir });
     for (const file of kept) expect([file, fs.existsSync(path.join(dir, file))]).toEqual([file, true]);

@@ -20,7 +20,12 @@ describe('UnchangedFileTimes', () => {
     synthWithTimes(first);
     const dir = first.outdir;
     const files = ['tsconfig.json', 'test/tsconfig.json', 'src/service-settings.ts', '.projen/tasks.json', 'Dockerfile'];
-    for (const file of files) fs.utimesSync(path.join(dir, file), LONG_AGO, LONG_AGO);
+    for (const file of files) {
+      // Writable: projen rewrites a generated file that lost its read-only mode, as it does every
+      // read-only one when it runs as root, so the synth below writes these files for any user.
+      fs.chmodSync(path.join(dir, file), 0o644);
+      fs.utimesSync(path.join(dir, file), LONG_AGO, LONG_AGO);
+    }
 
     // Same options, new port: service-settings.ts and the Dockerfile change, the tsconfigs do not.
     synthWithTimes(newProject({ outdir: dir, containerPort: 9090 }));

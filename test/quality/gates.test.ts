@@ -209,6 +209,15 @@ describe('gates in the generated repository', () => {
     expect(f['src/service-settings.ts']).toContain('cdkNag: false,');
   });
 
+  test('without --strict, every synth keeps the built-in validation (the gate would only print its findings)', () => {
+    const f = files({ qualityGates: { strictSynth: false } });
+    expect(f['.projen/tasks.json'].tasks['gates:synth'].steps).toEqual([{ exec: 'cdk synth -q' }]);
+    expect(f['cdk.json'].context ?? {}).not.toHaveProperty([QualityGates.BUILTIN_VALIDATION_CONTEXT]);
+    expect(f['README.md']).not.toContain('builtinValidation');
+    // cdk-nag is still on: test runs test:unit and the gates at the same time.
+    expect(f['.projen/tasks.json'].tasks['test:unit']).toBeDefined();
+  });
+
   test('a validation context that .projenrc.ts sets is kept', () => {
     const f = files({ context: { [QualityGates.BUILTIN_VALIDATION_CONTEXT]: true } });
     expect(f['cdk.json'].context[QualityGates.BUILTIN_VALIDATION_CONTEXT]).toBe(true);
