@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { awscdk, Component, javascript } from 'projen';
-import { editCommandSteps } from '../shared/task-steps';
+import { editCommandSteps, nodeEval } from '../shared/task-steps';
 
 /** Runs TypeScript by transpiling each file with esbuild on load; it never type-checks. */
 const TSX = 'tsx@^4';
@@ -18,15 +18,14 @@ export const ESLINT_CACHE_ARGS = ['--cache', '--cache-strategy', 'content', '--c
  * notes when this check starts (see `recordCheckCommand`).
  */
 function forgetCachesCommand(): string {
-  const script = [
+  return nodeEval([
     "const fs = require('fs');",
     'const mtime = (f) => fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0;',
     `if (mtime('${NPM_INSTALL_RECORD}') > mtime('${TSC_BUILD_INFO}')) {`,
     `fs.rmSync('${TSC_BUILD_INFO}', { force: true });`,
     `fs.rmSync('${ESLINT_CACHE_DIR}', { recursive: true, force: true }); }`,
     `fs.mkdirSync('${TSC_CACHE_DIR}', { recursive: true }); fs.writeFileSync('${TSC_CHECK_STARTED}', '');`,
-  ].join(' ');
-  return `node -e "${script}"`;
+  ]);
 }
 /**
  * A command that dates the type-check record at the start of the clean check that just ended.
@@ -36,12 +35,11 @@ function forgetCachesCommand(): string {
  * while tsc ran stays newer than the record and is checked next time.
  */
 function recordCheckCommand(): string {
-  const script = [
+  return nodeEval([
     "const fs = require('fs');",
     `if (fs.existsSync('${TSC_BUILD_INFO}') && fs.existsSync('${TSC_CHECK_STARTED}')) {`,
     `const t = fs.statSync('${TSC_CHECK_STARTED}').mtime; fs.utimesSync('${TSC_BUILD_INFO}', t, t); }`,
-  ].join(' ');
-  return `node -e "${script}"`;
+  ]);
 }
 /** Where the type-check keeps its records. */
 const TSC_CACHE_DIR = 'node_modules/.cache/tsc';

@@ -5,6 +5,7 @@ import { TypeScriptProject } from 'projen/lib/typescript';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
 import { ServiceSettings } from '../shared/service-settings';
+import { nodeEval } from '../shared/task-steps';
 
 /** Folder of the service in the generated repository. */
 export const SERVICE_DIR = 'service';
@@ -69,7 +70,7 @@ export class SampleService extends Component {
  * whose TypeScript or JavaScript source under `rootDir` no longer exists, and creates `reportDir`.
  */
 export function pruneOutputsCommand(outDir: string, rootDir: string, reportDir: string): string {
-  const script = [
+  return nodeEval([
     "const fs = require('fs'); const path = require('path');",
     'const walk = (d) => fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]) : [];',
     `for (const f of walk('${outDir}')) {`,
@@ -78,8 +79,7 @@ export function pruneOutputsCommand(outDir: string, rootDir: string, reportDir: 
     `const m = /^(.*)\\.(?:d\\.([mc]?)ts|([mc]?)js)(?:\\.map)?$/.exec(path.relative('${outDir}', f));`,
     `if (m && !from[(m[2] ?? m[3]) + 'js'].some((x) => fs.existsSync(path.join('${rootDir}', m[1] + x)))) fs.rmSync(f); }`,
     `fs.mkdirSync('${reportDir}', { recursive: true });`,
-  ].join(' ');
-  return `node -e "${script}"`;
+  ]);
 }
 
 /** The template files under `dir`, as paths relative to it without the `.mustache` suffix. */
