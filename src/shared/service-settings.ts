@@ -1,3 +1,5 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
  * their validation. Both the project type and `CicdPipelineStack` resolve their options here, so a
@@ -96,6 +98,40 @@ export interface ServiceSettingsInput {
   readonly maxCount?: unknown;
   readonly branch?: unknown;
   readonly buildImage?: unknown;
+  readonly environments?: unknown;
+  readonly pipelineAccount?: unknown;
+  readonly pipelineRegion?: unknown;
+}
+
+/**
+ * One environment, validated, with the service-wide values applied and every physical name that
+ * two environments must not share.
+ */
+export interface EnvironmentSettings {
+  readonly name: string;
+  /** The account, when the options name one. */
+  readonly account?: string;
+  /** The region, when the options name one. */
+  readonly region?: string;
+  readonly requireApproval: boolean;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly desiredCount: number;
+  readonly maxCount: number;
+  readonly certificateArn?: string;
+  /** `<service>-<environment>`: the stack, the ECS cluster and service, the task definition family. */
+  readonly stackName: string;
+  readonly clusterName: string;
+  readonly ecsServiceName: string;
+  readonly taskFamily: string;
+  readonly logGroupName: string;
+  /** Role in the environment's account that the pipeline's ECS deploy action assumes. */
+  readonly deployRoleName: string;
+  /**
+   * The ECR tag that marks the image this environment last deployed and verified; the task
+   * definition of the stack names it, so a stack update never rolls the service back.
+   */
+  readonly imageTag: string;
 }
 
 /** Validated settings with every default applied. */
@@ -111,7 +147,21 @@ export interface ServiceSettings {
   readonly maxCount: number;
   readonly branch: string;
   readonly buildImage: string;
+  /** Name of the stack with the source and image repositories, the build and the pipeline. */
+  readonly pipelineStackName: string;
+  readonly pipelineAccount?: string;
+  readonly pipelineRegion?: string;
+  readonly environments: EnvironmentSettings[];
 }
+
+/** The environments when the options name none: staging, then production after an approval. */
+export const DEFAULT_ENVIRONMENTS: ReadonlyArray<{ readonly name: string; readonly requireApproval?: boolean }> = [
+  { name: 'staging' },
+  { name: 'production', requireApproval: true },
+];
+
+/** The prefix of the ECR tags that mark what each environment runs (mutable, unlike commit tags). */
+export const ENVIRONMENT_TAG_PREFIX = 'env-';
 
 // CodeCommit allows more, but the name also names the ECR repository (lowercase, [a-z0-9._/-]),
 // the ECS cluster and service, log groups and IAM-scoped resources: keep to what all of them accept.
@@ -125,7 +175,16 @@ const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/;
 // CodeBuild curated images (aws/codebuild/...) or an image URI from a registry.
 const BUILD_IMAGE = /^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/;
 
-function integer(option: string, value: unknown, fallback: number, min: number, max: number): number {
+// An environment's name joins the service name in every physical name of its stack; 16 keeps the
+// longest of them (the deploy role, `<service>-<environment>-ecs-deploy`) within IAM's 64 characters.
+const ENVIRONMENT_NAME = /^(?=.{2})[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const ENVIRONMENT_NAME_MAX = 16;
+const MAX_ENVIRONMENTS = 10;
+const ACCOUNT = /^[0-9]{12}$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[A-Za-z0-9-]{1,128}$/;
+
+/** Validates an optional integer option. */
+export function integerOption(option: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new InvalidOptionError(option, value, `an integer from ${min} to ${max}`);
@@ -141,6 +200,118 @@ function text(option: string, value: unknown, fallback: string | undefined, patt
   return value;
 }
 
+function optionalText(option: string, value: unknown, pattern: RegExp, allowed: string, maxLength: number): string | undefined {
+  return value === undefined ? undefined : text(option, value, undefined, pattern, allowed, maxLength);
+}
+
+function bool(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidOptionError(option, value, 'true or false');
+  return value;
+}
+
+function account(option: string, value: unknown): string | undefined {
+  return optionalText(option, value, ACCOUNT, 'an AWS account ID of 12 digits', 12);
+}
+
+function region(option: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const known = RegionInfo.regions.map((r) => r.name);
+  if (typeof value !== 'string' || !known.includes(value)) {
+    throw new InvalidOptionError(option, value, 'the name of an AWS region, for example "eu-west-1"');
+  }
+  return value;
+}
+
+/** A Fargate CPU/memory pair; `prefix` names the options in errors (`""` or `environments[1].`). */
+function fargateSize(prefix: string, cpuInput: unknown, memoryInput: unknown, cpuDefault: number, memoryDefault: number): { cpu: number; memoryMiB: number } {
+  const cpu = integerOption(`${prefix}cpu`, cpuInput, cpuDefault, 256, 16384);
+  const size = FARGATE_SIZES.find((s) => s.cpu === cpu);
+  if (!size) {
+    throw new InvalidOptionError(`${prefix}cpu`, cpuInput, `one of the Fargate CPU units ${FARGATE_SIZES.map((s) => s.cpu).join(', ')}`);
+  }
+  const defaultMemory = size.memory.includes(memoryDefault) ? memoryDefault : size.memory[0];
+  const memoryMiB = integerOption(`${prefix}memory`, memoryInput, defaultMemory, 512, 122880);
+  if (!size.memory.includes(memoryMiB)) {
+    const step = size.memory.length > 1 ? size.memory[1] - size.memory[0] : size.memory[0];
+    throw new InvalidOptionError(`${prefix}memory`, memoryInput,
+      `a memory size that Fargate pairs with ${cpu} CPU units: ${size.memory[0]} to ${size.memory[size.memory.length - 1]} MiB in steps of ${step}${size.memory.length <= 3 ? ` (${size.memory.join(', ')})` : ''}`);
+  }
+  return { cpu, memoryMiB };
+}
+
+/** Task counts; `prefix` as for `fargateSize`. */
+function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desiredDefault: number, maxDefault: number): { desiredCount: number; maxCount: number } {
+  const desiredCount = integerOption(`${prefix}desiredCount`, desiredInput, desiredDefault, 1, 100);
+  const maxCount = integerOption(`${prefix}maxCount`, maxInput, Math.max(maxDefault, desiredCount), 1, 100);
+  if (maxCount < desiredCount) {
+    throw new InvalidOptionError(`${prefix}maxCount`, maxInput, `an integer from desiredCount (${desiredCount}) to 100`);
+  }
+  return { desiredCount, maxCount };
+}
+
+const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn'];
+
+function resolveEnvironments(input: unknown, service: {
+  serviceName: string; cpu: number; memoryMiB: number; desiredCount: number; maxCount: number;
+  pipelineAccount?: string; pipelineRegion?: string;
+}): EnvironmentSettings[] {
+  const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
+  if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
+    throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn? }`);
+  }
+  const seen = new Set<string>();
+  return list.map((element: unknown, index: number) => {
+    const at = `environments[${index}]`;
+    if (typeof element !== 'object' || element === null || Array.isArray(element)) {
+      throw new InvalidOptionError(at, element, 'an object { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn? }');
+    }
+    const e = element as Record<string, unknown>;
+    const unknownKey = Object.keys(e).find((k) => !ENVIRONMENT_KEYS.includes(k) && e[k] !== undefined);
+    if (unknownKey) {
+      throw new InvalidOptionError(`${at}.${unknownKey}`, e[unknownKey], `one of the environment's fields: ${ENVIRONMENT_KEYS.join(', ')}`);
+    }
+    const name = text(`${at}.name`, e.name, undefined, ENVIRONMENT_NAME,
+      `2 to ${ENVIRONMENT_NAME_MAX} characters: lowercase letters and digits in words joined by single hyphens, starting with a letter (for example "staging")`,
+      ENVIRONMENT_NAME_MAX);
+    if (seen.has(name)) throw new InvalidOptionError(`${at}.name`, e.name, 'a name that no other environment has');
+    seen.add(name);
+    const envAccount = account(`${at}.account`, e.account);
+    if (envAccount !== undefined && service.pipelineAccount === undefined) {
+      throw new InvalidOptionError(`${at}.account`, e.account,
+        'no account unless pipelineAccount is set too (the stacks of an environment in its own account refer to the pipeline\'s by account)');
+    }
+    const envRegion = region(`${at}.region`, e.region);
+    if (envRegion !== undefined && service.pipelineRegion === undefined) {
+      throw new InvalidOptionError(`${at}.region`, e.region, 'no region unless pipelineRegion is set too');
+    }
+    if ((envAccount ?? service.pipelineAccount) !== service.pipelineAccount && service.pipelineRegion === undefined) {
+      throw new InvalidOptionError('pipelineRegion', undefined, `a region when ${at}.account names another account`);
+    }
+    const size = fargateSize(`${at}.`, e.cpu, e.memory, service.cpu, service.memoryMiB);
+    const count = counts(`${at}.`, e.desiredCount, e.maxCount, service.desiredCount, service.maxCount);
+    const certificateArn = optionalText(`${at}.certificateArn`, e.certificateArn, CERTIFICATE_ARN,
+      'the ARN of an ACM certificate, "arn:aws:acm:<region>:<account>:certificate/<id>"', 2048);
+    const qualified = `${service.serviceName}-${name}`;
+    return {
+      name,
+      account: envAccount,
+      region: envRegion,
+      requireApproval: bool(`${at}.requireApproval`, e.requireApproval, false),
+      ...size,
+      ...count,
+      certificateArn,
+      stackName: qualified,
+      clusterName: qualified,
+      ecsServiceName: qualified,
+      taskFamily: qualified,
+      logGroupName: `/ecs/${service.serviceName}/${name}`,
+      deployRoleName: `${qualified}-ecs-deploy`,
+      imageTag: `${ENVIRONMENT_TAG_PREFIX}${name}`,
+    };
+  });
+}
+
 /**
  * Validates the service options and applies the defaults. Throws `InvalidOptionError` for the first
  * invalid option, before anything has been created.
@@ -149,25 +320,11 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const serviceName = text('serviceName', input.serviceName, undefined, SERVICE_NAME,
     `2 to ${SERVICE_NAME_MAX} characters: lowercase letters and digits in words joined by single hyphens, starting with a letter (for example "orders-api")`,
     SERVICE_NAME_MAX);
-  const containerPort = integer('containerPort', input.containerPort, DEFAULTS.containerPort, 1024, 65535);
+  const containerPort = integerOption('containerPort', input.containerPort, DEFAULTS.containerPort, 1024, 65535);
   const healthCheckPath = text('healthCheckPath', input.healthCheckPath, DEFAULTS.healthCheckPath, HEALTH_PATH,
     'an absolute URL path of at most 1024 characters made of letters, digits and . _ ~ / - (for example "/health")', 1024);
-  const cpu = integer('cpu', input.cpu, DEFAULTS.cpu, 256, 16384);
-  const size = FARGATE_SIZES.find((s) => s.cpu === cpu);
-  if (!size) {
-    throw new InvalidOptionError('cpu', input.cpu, `one of the Fargate CPU units ${FARGATE_SIZES.map((s) => s.cpu).join(', ')}`);
-  }
-  const defaultMemory = size.memory.includes(DEFAULTS.memoryMiB) ? DEFAULTS.memoryMiB : size.memory[0];
-  const memoryMiB = integer('memory', input.memoryMiB, defaultMemory, 512, 122880);
-  if (!size.memory.includes(memoryMiB)) {
-    throw new InvalidOptionError('memory', input.memoryMiB,
-      `a memory size that Fargate pairs with ${cpu} CPU units: ${size.memory[0]} to ${size.memory[size.memory.length - 1]} MiB in steps of ${size.memory.length > 1 ? size.memory[1] - size.memory[0] : size.memory[0]}${size.memory.length <= 3 ? ` (${size.memory.join(', ')})` : ''}`);
-  }
-  const desiredCount = integer('desiredCount', input.desiredCount, DEFAULTS.desiredCount, 1, 100);
-  const maxCount = integer('maxCount', input.maxCount, Math.max(DEFAULTS.maxCount, desiredCount), 1, 100);
-  if (maxCount < desiredCount) {
-    throw new InvalidOptionError('maxCount', input.maxCount, `an integer from desiredCount (${desiredCount}) to 100`);
-  }
+  const { cpu, memoryMiB } = fargateSize('', input.cpu, input.memoryMiB, DEFAULTS.cpu, DEFAULTS.memoryMiB);
+  const { desiredCount, maxCount } = counts('', input.desiredCount, input.maxCount, DEFAULTS.desiredCount, DEFAULTS.maxCount);
   const branch = text('branch', input.branch, DEFAULTS.branch, BRANCH,
     'a Git branch name of at most 100 characters made of letters, digits and . _ / - (for example "main")', 100);
   if (branch.includes('..') || branch.endsWith('/') || branch.endsWith('.lock') || branch.includes('//')) {
@@ -175,6 +332,9 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   }
   const buildImage = text('buildImage', input.buildImage, DEFAULTS.buildImage, BUILD_IMAGE,
     'a CodeBuild image name such as "aws/codebuild/amazonlinux-x86_64-standard:5.0" or an image URI', 255);
+  const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
+  const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
+  const environments = resolveEnvironments(input.environments, { serviceName, cpu, memoryMiB, desiredCount, maxCount, pipelineAccount, pipelineRegion });
 
   return {
     serviceName,
@@ -187,5 +347,9 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     maxCount,
     branch,
     buildImage,
+    pipelineStackName: `${serviceName}-pipeline`,
+    pipelineAccount,
+    pipelineRegion,
+    environments,
   };
 }

@@ -1,40 +1,42 @@
 'use strict';
 /**
- * Lambda handlers of CicdPipelineStack, in plain JavaScript so that the package ships them as an
- * asset as they are. They use the AWS SDK for JavaScript v3 that the Lambda Node.js runtime provides.
+ * The pipeline's Lambda actions, in plain JavaScript: the stack inlines this file into each
+ * function (no asset to publish), and the functions use the AWS SDK for JavaScript v3 that the
+ * Lambda Node.js runtime provides.
  *
- * - `serviceImage`: a CloudFormation custom resource that tells the stack which image and desired
- *   count the ECS service must keep, so that a `cdk deploy` never replaces the image that the
- *   pipeline deployed, and the first deploy succeeds before any image exists.
- * - `ensureRunning`: a CodePipeline action that starts the service after the first image was
- *   deployed (the service is created with no task while there is no image to run).
+ * - `tagImage`: points an environment's ECR tag (`env-<name>`) at the image of the commit being
+ *   deployed. Before the environment's stack is deployed it only creates a missing tag (the first
+ *   deploy); after the verification it moves the tag, so the tag always names the image the
+ *   environment last deployed and verified, and a stack update never rolls the service back.
+ * - `verifyDeployment`: asks the environment's URL for the health path until it answers 200 with
+ *   the version that was just built (a service that reports no version passes on a healthy answer).
  */
-const https = require('https');
 
-/** Tag of the placeholder image: it is never pulled, as the service runs no task while it is used. */
-const BOOTSTRAP_TAG = 'bootstrap';
+/** Manifest types that ECR stores and that a tag may point at, single images and multi-platform lists. */
+const MANIFEST_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+];
 
 function defaultClients() {
-  // Loaded on first use only, so that the unit tests can run the logic with stubs and no SDK.
-  const ecs = require('@aws-sdk/client-ecs');
+  // Loaded on first use only, so that the unit tests run the logic with stubs and no SDK.
   const ecr = require('@aws-sdk/client-ecr');
   const codepipeline = require('@aws-sdk/client-codepipeline');
-  const ecsClient = new ecs.ECSClient({});
   const ecrClient = new ecr.ECRClient({});
   const pipelineClient = new codepipeline.CodePipelineClient({});
   return {
-    ecs: {
-      describeServices: (input) => ecsClient.send(new ecs.DescribeServicesCommand(input)),
-      describeTaskDefinition: (input) => ecsClient.send(new ecs.DescribeTaskDefinitionCommand(input)),
-      updateService: (input) => ecsClient.send(new ecs.UpdateServiceCommand(input)),
-    },
     ecr: {
-      describeImages: (input) => ecrClient.send(new ecr.DescribeImagesCommand(input)),
+      batchGetImage: (input) => ecrClient.send(new ecr.BatchGetImageCommand(input)),
+      putImage: (input) => ecrClient.send(new ecr.PutImageCommand(input)),
     },
     codepipeline: {
       putJobSuccessResult: (input) => pipelineClient.send(new codepipeline.PutJobSuccessResultCommand(input)),
       putJobFailureResult: (input) => pipelineClient.send(new codepipeline.PutJobFailureResultCommand(input)),
     },
+    fetch: (url, init) => fetch(url, init),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }
 
@@ -44,127 +46,106 @@ function getClients() {
   return clients;
 }
 
-/** The ECS service if it exists and is not being deleted, else undefined. */
-async function findService(ecs, clusterName, serviceName) {
-  let response;
-  try {
-    response = await ecs.describeServices({ cluster: clusterName, services: [serviceName] });
-  } catch (error) {
-    // The cluster does not exist yet: the stack is being created.
-    if (error && (error.name === 'ClusterNotFoundException' || error.name === 'ServiceNotFoundException')) return undefined;
-    throw error;
-  }
-  const service = (response.services || []).find((s) => s.serviceName === serviceName);
-  if (!service || service.status === 'INACTIVE') return undefined;
-  return service;
-}
-
-/** The most recently pushed image of the repository, as `repositoryUri@digest`, or undefined. */
-async function latestPushedImage(ecr, repositoryName, repositoryUri) {
-  let latest;
-  let nextToken;
-  do {
-    let response;
-    try {
-      response = await ecr.describeImages({ repositoryName, nextToken, filter: { tagStatus: 'TAGGED' } });
-    } catch (error) {
-      if (error && error.name === 'RepositoryNotFoundException') return undefined;
-      throw error;
-    }
-    for (const image of response.imageDetails || []) {
-      const pushedAt = image.imagePushedAt ? new Date(image.imagePushedAt).getTime() : 0;
-      if (!latest || pushedAt > latest.pushedAt) latest = { pushedAt, digest: image.imageDigest };
-    }
-    nextToken = response.nextToken;
-  } while (nextToken);
-  return latest && latest.digest ? `${repositoryUri}@${latest.digest}` : undefined;
+/** The image that `tag` names in the repository, or undefined. */
+async function imageWithTag(ecr, repositoryName, tag) {
+  const response = await ecr.batchGetImage({
+    repositoryName,
+    imageIds: [{ imageTag: tag }],
+    acceptedMediaTypes: MANIFEST_TYPES,
+  });
+  return (response.images || []).find((image) => image.imageManifest);
 }
 
 /**
- * Decides the image and the counts that the stack gives the ECS service:
- * - the image the service runs now, if the service exists (a `cdk deploy` keeps what the pipeline deployed);
- * - else the most recently pushed image of the repository;
- * - else a placeholder that is never pulled, with no task to run ("bootstrap" mode).
+ * Points `targetTag` at the image of `sourceTag`. With `onlyIfMissing`, an existing `targetTag` is
+ * kept. Returns a message for the pipeline.
  */
-async function resolveServiceImage(api, props) {
-  const desiredCount = Number(props.DesiredCount);
-  if (!Number.isInteger(desiredCount) || desiredCount < 1) {
-    throw new Error(`DesiredCount must be a positive integer, got ${JSON.stringify(props.DesiredCount)}`);
+async function pointTag(ecr, params) {
+  const { repositoryName, sourceTag, targetTag } = params;
+  for (const [name, value] of Object.entries({ repositoryName, sourceTag, targetTag })) {
+    if (typeof value !== 'string' || value.length === 0) throw new Error(`${name} must be a non-empty string, got ${JSON.stringify(value)}`);
   }
-  const service = await findService(api.ecs, props.ClusterName, props.ServiceName);
-  let image;
-  if (service && service.taskDefinition) {
-    const response = await api.ecs.describeTaskDefinition({ taskDefinition: service.taskDefinition });
-    const containers = (response.taskDefinition && response.taskDefinition.containerDefinitions) || [];
-    const container = containers.find((c) => c.name === props.ContainerName);
-    if (container && container.image && !container.image.endsWith(`:${BOOTSTRAP_TAG}`)) image = container.image;
+  if (params.onlyIfMissing && await imageWithTag(ecr, repositoryName, targetTag)) {
+    return `${targetTag} exists in ${repositoryName}; kept`;
   }
-  if (!image) image = await latestPushedImage(api.ecr, props.RepositoryName, props.RepositoryUri);
-  if (!image) {
-    return { Image: `${props.RepositoryUri}:${BOOTSTRAP_TAG}`, DesiredCount: 0, MinCapacity: 0, Bootstrap: 'true' };
-  }
-  const current = service && service.desiredCount > 0 ? service.desiredCount : desiredCount;
-  return { Image: image, DesiredCount: current, MinCapacity: desiredCount, Bootstrap: 'false' };
-}
-
-/** Sets the service's desired count when it runs no task; returns a message for the pipeline. */
-async function ensureDesiredCount(api, params) {
-  const desiredCount = Number(params.desiredCount);
-  if (!Number.isInteger(desiredCount) || desiredCount < 1) {
-    throw new Error(`desiredCount must be a positive integer, got ${JSON.stringify(params.desiredCount)}`);
-  }
-  const service = await findService(api.ecs, params.clusterName, params.serviceName);
-  if (!service) throw new Error(`ECS service ${params.serviceName} not found in cluster ${params.clusterName}`);
-  if (service.desiredCount > 0) return `${params.serviceName} runs ${service.desiredCount} task(s); nothing to do`;
-  await api.ecs.updateService({ cluster: params.clusterName, service: params.serviceName, desiredCount });
-  return `${params.serviceName} desired count set from 0 to ${desiredCount}`;
-}
-
-function sendCloudFormationResponse(event, status, data, reason) {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason || 'See the CloudWatch log group of the function',
-    PhysicalResourceId: event.PhysicalResourceId || `${event.ResourceProperties.ClusterName}/${event.ResourceProperties.ServiceName}/image`,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    Data: data,
-  });
-  const url = new URL(event.ResponseURL);
-  return new Promise((resolve, reject) => {
-    const request = https.request({
-      hostname: url.hostname,
-      path: `${url.pathname}${url.search}`,
-      method: 'PUT',
-      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-    }, (response) => {
-      response.resume();
-      response.on('end', resolve);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-/** CloudFormation custom resource handler ("ServiceImage"). */
-async function serviceImage(event) {
+  const image = await imageWithTag(ecr, repositoryName, sourceTag);
+  if (!image) throw new Error(`No image tagged ${sourceTag} in ${repositoryName}: did the build push it?`);
   try {
-    const data = event.RequestType === 'Delete' ? {} : await resolveServiceImage(getClients(), event.ResourceProperties);
-    console.log(JSON.stringify({ requestType: event.RequestType, data }));
-    await sendCloudFormationResponse(event, 'SUCCESS', data);
+    await ecr.putImage({
+      repositoryName,
+      imageTag: targetTag,
+      imageManifest: image.imageManifest,
+      imageManifestMediaType: image.imageManifestMediaType,
+    });
   } catch (error) {
-    console.error(error);
-    await sendCloudFormationResponse(event, 'FAILED', {}, String(error && error.message ? error.message : error).slice(0, 500));
+    // The tag already names this very image (a retried action).
+    if (error && error.name === 'ImageAlreadyExistsException') return `${targetTag} already names ${sourceTag}`;
+    throw error;
+  }
+  return `${targetTag} now names ${sourceTag}`;
+}
+
+/** One look at the URL: `{ ok, message }`; never throws. */
+async function probe(api, url, expectedVersion, timeoutMs) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await api.fetch(url, { signal: controller.signal, redirect: 'follow', headers: { accept: 'application/json' } });
+    const text = await response.text();
+    if (response.status !== 200) return { ok: false, message: `${url} answered ${response.status}` };
+    let version;
+    try {
+      const body = JSON.parse(text);
+      version = body && typeof body === 'object' ? body.version : undefined;
+    } catch {
+      version = undefined;
+    }
+    if (version === undefined || version === null) return { ok: true, message: `${url} answered 200 (the service reports no version)` };
+    if (String(version) === expectedVersion) return { ok: true, message: `${url} answered 200 with version ${expectedVersion}` };
+    return { ok: false, message: `${url} answered version ${JSON.stringify(version)}, expected ${expectedVersion}` };
+  } catch (error) {
+    const reason = error && error.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : String(error && error.cause ? error.cause.code || error.cause.message : error && error.message);
+    return { ok: false, message: `${url}: ${reason}` };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** CodePipeline Lambda invoke action handler ("EnsureRunning"). */
-async function ensureRunning(event) {
+/**
+ * Asks `url` up to `attempts` times, `intervalSeconds` apart, until a probe passes. Returns the
+ * message of the passing probe; throws with the last probe's message.
+ */
+async function verify(api, params) {
+  const { url, expectedVersion } = params;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error(`url must be an http(s) URL, got ${JSON.stringify(url)}`);
+  if (typeof expectedVersion !== 'string' || expectedVersion.length === 0) throw new Error(`expectedVersion must be a non-empty string, got ${JSON.stringify(expectedVersion)}`);
+  const attempts = positive('attempts', params.attempts, 40);
+  const intervalMs = positive('intervalSeconds', params.intervalSeconds, 5) * 1000;
+  const timeoutMs = positive('timeoutSeconds', params.timeoutSeconds, 5) * 1000;
+  let last;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    last = await probe(api, url, expectedVersion, timeoutMs);
+    console.log(`attempt ${attempt}/${attempts}: ${last.message}`);
+    if (last.ok) return last.message;
+    if (attempt < attempts) await api.sleep(intervalMs);
+  }
+  throw new Error(`Verification failed after ${attempts} attempts: ${last.message}`);
+}
+
+function positive(name, value, fallback) {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Runs `work(params)` for a CodePipeline job and reports its outcome to CodePipeline. */
+async function runJob(event, work) {
   const job = event['CodePipeline.job'];
   const api = getClients();
   try {
     const params = JSON.parse(job.data.actionConfiguration.configuration.UserParameters);
-    const message = await ensureDesiredCount(api, params);
+    const message = await work(api, params);
     console.log(message);
     await api.codepipeline.putJobSuccessResult({ jobId: job.id });
   } catch (error) {
@@ -176,16 +157,27 @@ async function ensureRunning(event) {
   }
 }
 
-/** Replaces the AWS clients, for tests. */
+/** CodePipeline Lambda invoke action: points an environment's tag at the commit's image. */
+async function tagImage(event) {
+  await runJob(event, (api, params) => pointTag(api.ecr, params));
+}
+
+/** CodePipeline Lambda invoke action: checks that the environment serves the commit just built. */
+async function verifyDeployment(event) {
+  await runJob(event, (api, params) => verify(api, params));
+}
+
+/** Replaces the AWS clients, fetch and sleep, for tests. */
 function setClients(replacement) {
   clients = replacement;
 }
 
 module.exports = {
-  BOOTSTRAP_TAG,
-  resolveServiceImage,
-  ensureDesiredCount,
-  serviceImage,
-  ensureRunning,
+  MANIFEST_TYPES,
+  pointTag,
+  probe,
+  verify,
+  tagImage,
+  verifyDeployment,
   setClients,
 };

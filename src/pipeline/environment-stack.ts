@@ -1,0 +1,260 @@
+import { Arn, ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { CicdServiceProps } from './cicd-service-props';
+import { resolveCicdService } from './resolve-cicd-service';
+import { EcsDeployRole } from './ecs-deploy-role';
+import { logLoadBalancerAccess } from './load-balancer-access-logs';
+import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
+
+/** Properties of `EnvironmentStack`. */
+export interface EnvironmentStackProps extends StackProps {
+  /** The service, as `CicdService` was given it. */
+  readonly service: CicdServiceProps;
+  /** Name of the environment in `service.environments` that this stack runs. */
+  readonly environmentName: string;
+}
+
+/**
+ * The runtime of the service in one environment: a VPC, an ECS cluster, the Fargate service
+ * behind an internet-facing Application Load Balancer, its logs, and the role that the pipeline's
+ * ECS deploy action assumes. The pipeline deploys this stack from the commit it runs; every
+ * physical name carries the environment's name, so two environments share an account and region.
+ *
+ * The task definition runs the image that the ECR tag `env-<environment>` names: the image this
+ * environment last deployed and verified. A stack update (a new CPU size, say) therefore keeps the
+ * running image, and the template does not change from one commit to the next.
+ *
+ * Removal: the ECS, load balancer and network resources and the log group are deleted with the
+ * stack; the access log bucket is retained (delete it by hand) and expires its objects.
+ */
+export class EnvironmentStack extends Stack {
+  /** The environment's settings. @internal */
+  public readonly _environment: EnvironmentSettings;
+  /** The VPC of the load balancer and the tasks. */
+  public readonly vpc: ec2.Vpc;
+  /** Bucket of the load balancer's access logs and the VPC's flow logs. */
+  public readonly logBucket: s3.Bucket;
+  /** The ECS cluster. */
+  public readonly cluster: ecs.Cluster;
+  /** The task definition that CloudFormation registers; the pipeline registers later revisions of its family. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** Log group of the service's containers. */
+  public readonly serviceLogGroup: logs.LogGroup;
+  /** The Fargate service. */
+  public readonly service: ecs.FargateService;
+  /** The internet-facing load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The target group of the service. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The role that the pipeline's ECS deploy action assumes. */
+  public readonly deployRole: iam.Role;
+  /** The URL of the service (`http://` or `https://` and the load balancer's DNS name). */
+  public readonly serviceUrl: string;
+
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    const resolved = resolveCicdService(props.service);
+    const settings = resolved.settings;
+    const environment = settings.environments.find((e) => e.name === props.environmentName);
+    if (!environment) {
+      throw new InvalidOptionError('environmentName', props.environmentName, `one of the environments: ${settings.environments.map((e) => e.name).join(', ')}`);
+    }
+    super(scope, id, {
+      stackName: environment.stackName,
+      description: `${settings.serviceName} in ${environment.name}: ECS Fargate service behind a load balancer`,
+      env: { account: environment.account ?? settings.pipelineAccount, region: environment.region ?? settings.pipelineRegion },
+      ...props,
+    });
+    this._environment = environment;
+    const arm = settings.buildImage.includes('aarch64') || settings.buildImage.includes('arm64');
+
+    this.logBucket = new s3.Bucket(this, 'LogBucket', {
+      // Load balancer access logs accept SSE-S3 only.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(resolved.artifactRetentionDays) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.logBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket receives the access logs of the load balancer and the VPC flow logs; logging its own access would need one more bucket.',
+    });
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      // Nothing uses the default security group; restricting it would add a custom resource.
+      restrictDefaultSecurityGroup: false,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toS3(this.logBucket, 'vpc-flow-logs/'),
+      // Rejected connections only: they are the ones worth auditing, and they keep the log small.
+      trafficType: ec2.FlowLogTrafficType.REJECT,
+    });
+
+    const albSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: this.vpc,
+      description: `Load balancer of ${environment.stackName}: HTTP(S) from the internet`,
+      allowAllOutbound: false,
+    });
+    albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet');
+    if (environment.certificateArn) albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
+    Validations.of(albSecurityGroup).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'The load balancer serves a public web service: it accepts HTTP(S) from any address.',
+    });
+    const serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc: this.vpc,
+      description: `Tasks of ${environment.stackName}: the container port from the load balancer only`,
+      // The tasks reach ECR, CloudWatch Logs and the services they call over the internet.
+      allowAllOutbound: true,
+    });
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      clusterName: environment.clusterName,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+    this.serviceLogGroup = new logs.LogGroup(this, 'ServiceLogGroup', {
+      logGroupName: environment.logGroupName,
+      retention: resolved.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      family: environment.taskFamily,
+      cpu: environment.cpu,
+      memoryLimitMiB: environment.memoryMiB,
+      runtimePlatform: {
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        cpuArchitecture: arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
+      },
+    });
+    // The image repository lives in the pipeline's stack; it is referred to by name and account,
+    // so this stack has no dependency on that stack's outputs.
+    const repositoryArn = Arn.format({
+      service: 'ecr',
+      account: settings.pipelineAccount ?? Aws.ACCOUNT_ID,
+      region: settings.pipelineRegion ?? Aws.REGION,
+      resource: 'repository',
+      resourceName: settings.serviceName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }, this);
+    const imageRepository = ecr.Repository.fromRepositoryAttributes(this, 'ImageRepository', { repositoryArn, repositoryName: settings.serviceName });
+    this.taskDefinition.addContainer('Container', {
+      containerName: settings.containerName,
+      image: ecs.ContainerImage.fromEcrRepository(imageRepository, environment.imageTag),
+      essential: true,
+      portMappings: [{ containerPort: settings.containerPort, protocol: ecs.Protocol.TCP }],
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.serviceLogGroup, streamPrefix: settings.serviceName }),
+    });
+    const executionPolicy = this.taskDefinition.obtainExecutionRole().node.tryFindChild('DefaultPolicy');
+    if (executionPolicy) {
+      Validations.of(executionPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken supports no resource-level permissions; pulls are scoped to the image repository.',
+      });
+    }
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      serviceName: environment.ecsServiceName,
+      taskDefinition: this.taskDefinition,
+      desiredCount: environment.desiredCount,
+      assignPublicIp: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroups: [serviceSecurityGroup],
+      circuitBreaker: { rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      healthCheckGracePeriod: Duration.seconds(60),
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.vpc,
+      internetFacing: true,
+      securityGroup: albSecurityGroup,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      dropInvalidHeaderFields: true,
+    });
+    logLoadBalancerAccess(this.loadBalancer, this.logBucket, 'load-balancer');
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: this.vpc,
+      targetType: elbv2.TargetType.IP,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      port: settings.containerPort,
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: settings.healthCheckPath,
+        port: String(settings.containerPort),
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(15),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+    this.targetGroup.addTarget(this.service.loadBalancerTarget({
+      containerName: settings.containerName,
+      containerPort: settings.containerPort,
+    }));
+    serviceSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port from the load balancer');
+    albSecurityGroup.addEgressRule(serviceSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port of the tasks');
+    this.serviceUrl = this.addListeners(environment);
+
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: environment.desiredCount, maxCapacity: environment.maxCount });
+    scaling.scaleOnCpuUtilization('CpuScaling', {
+      targetUtilizationPercent: resolved.targetCpuUtilization,
+      scaleInCooldown: Duration.minutes(5),
+      scaleOutCooldown: Duration.minutes(1),
+    });
+
+    this.deployRole = new EcsDeployRole(this, 'EcsDeployRole', {
+      roleName: environment.deployRoleName,
+      pipelineAccount: settings.pipelineAccount ?? Aws.ACCOUNT_ID,
+      clusterName: environment.clusterName,
+      serviceName: environment.ecsServiceName,
+      taskDefinitionFamily: environment.taskFamily,
+      passedRoles: [this.taskDefinition.taskRole, this.taskDefinition.obtainExecutionRole()],
+    }).role;
+
+    new CfnOutput(this, 'ServiceUrl', { value: this.serviceUrl, description: 'URL of the service' });
+    new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
+    new CfnOutput(this, 'EcsServiceName', { value: this.service.serviceName });
+  }
+
+  /** The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL. */
+  private addListeners(environment: EnvironmentSettings): string {
+    if (environment.certificateArn) {
+      this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [acm.Certificate.fromCertificateArn(this, 'Certificate', environment.certificateArn)],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        defaultTargetGroups: [this.targetGroup],
+        open: false,
+      });
+      this.loadBalancer.addListener('Http', {
+        port: 80,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+      });
+      return `https://${this.loadBalancer.loadBalancerDnsName}`;
+    }
+    this.loadBalancer.addListener('Http', {
+      port: 80,
+      open: false,
+      defaultTargetGroups: [this.targetGroup],
+    });
+    return `http://${this.loadBalancer.loadBalancerDnsName}`;
+  }
+}

@@ -1,0 +1,59 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The handlers' source: `src/pipeline/handlers` in the sources, `lib/pipeline/handlers` once compiled. */
+const HANDLER_FILE = path.join(__dirname, 'handlers', 'index.js');
+
+/** Properties of `PipelineFunction`. */
+export interface PipelineFunctionProps {
+  /** The exported function of `handlers/index.js` that handles the invocation. */
+  readonly handler: string;
+  /** What the function does. */
+  readonly description: string;
+  /** Retention of the function's log group. */
+  readonly logRetention: logs.RetentionDays;
+  /** How long one invocation may run. @default Duration.minutes(1) */
+  readonly timeout?: Duration;
+}
+
+/**
+ * A Lambda function that a pipeline action invokes, with its own role and log group. The code is
+ * inlined into the template, so the stack has no asset and the pipeline can deploy its synthesized
+ * template as it is.
+ */
+export class PipelineFunction extends Construct {
+  /** The function. */
+  public readonly function: lambda.Function;
+  /** The function's role: only its log group and what the caller grants. */
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    logGroup.grantWrite(this.role);
+    // CodePipeline's job results support no resource-level permissions.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
+      resources: ['*'],
+    }));
+    this.function = new lambda.Function(this, 'Function', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      code: lambda.Code.fromInline(fs.readFileSync(HANDLER_FILE, 'utf-8')),
+      handler: `index.${props.handler}`,
+      description: props.description,
+      role: this.role,
+      logGroup,
+      timeout: props.timeout ?? Duration.minutes(1),
+      memorySize: 256,
+    });
+  }
+}
