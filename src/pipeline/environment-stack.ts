@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -230,6 +230,15 @@ export class EnvironmentStack extends Stack {
     new CfnOutput(this, 'ServiceUrl', { value: this.serviceUrl, description: 'URL of the service' });
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
     new CfnOutput(this, 'EcsServiceName', { value: this.service.serviceName });
+  }
+
+  /**
+   * The first two Availability Zones of the region, resolved by CloudFormation (`Fn::GetAZs`) also
+   * when the stack names its account and region: a context lookup would need AWS credentials at
+   * synth time, and the pipeline deploys the template that an offline build synthesized.
+   */
+  public get availabilityZones(): string[] {
+    return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
   }
 
   /** The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL. */

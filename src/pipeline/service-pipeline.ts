@@ -1,4 +1,4 @@
-import { Arn, Aws, CfnCapabilities, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, CfnCapabilities, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -6,7 +6,7 @@ import * as codepipeline_actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { BootstrapRoles } from './bootstrap-roles';
+import { BootstrapRoles, roleArn } from './bootstrap-roles';
 import { CicdServiceProps } from './cicd-service-props';
 import { resolveCicdService } from './resolve-cicd-service';
 import { EcsRolloutAction } from './ecs-rollout-action';
@@ -70,7 +70,6 @@ export class ServicePipeline extends Construct {
     const resolved = resolveCicdService(props.service);
     const settings = resolved.settings;
     const { pipeline } = props;
-    const stack = Stack.of(this);
 
     this.tagImageFunction = new PipelineFunction(this, 'TagImage', {
       handler: 'tagImage',
@@ -131,7 +130,7 @@ export class ServicePipeline extends Construct {
 
     let previousUrl: string | undefined;
     for (const environment of settings.environments) {
-      previousUrl = this.addEnvironmentStage(props, settings, environment, previousUrl, stack);
+      previousUrl = this.addEnvironmentStage(props, settings, environment, previousUrl);
     }
     this.acknowledgeFindings(pipeline, settings);
   }
@@ -158,7 +157,7 @@ export class ServicePipeline extends Construct {
 
   /** Adds the stage of one environment; returns the variable that holds its URL. */
   private addEnvironmentStage(props: ServicePipelineProps, settings: ServiceSettings, environment: EnvironmentSettings,
-    previousUrl: string | undefined, stack: Stack): string {
+    previousUrl: string | undefined): string {
     const account = environment.account ?? settings.pipelineAccount;
     const region = environment.region ?? settings.pipelineRegion;
     const namespace = `${environment.name}-stack`;
@@ -194,7 +193,7 @@ export class ServicePipeline extends Construct {
         input: this.buildOutput,
         clusterName: environment.clusterName,
         serviceName: environment.ecsServiceName,
-        role: this.environmentDeployRole(props.pipeline, environment, account ?? Aws.ACCOUNT_ID, stack),
+        role: this.environmentDeployRole(props.pipeline, settings, environment, account ?? Aws.ACCOUNT_ID),
         region,
         deploymentTimeout: ROLLOUT_TIMEOUT,
         runOrder: 4,
@@ -222,9 +221,9 @@ export class ServicePipeline extends Construct {
    * principal that does not exist: the artifact bucket (and key) grant the role's account, on the
    * condition that the caller is that role; the role's own policy allows the read.
    */
-  private environmentDeployRole(pipeline: codepipeline.Pipeline, environment: EnvironmentSettings, account: string, stack: Stack): iam.IRole {
-    const roleArn = Arn.format({ service: 'iam', region: '', account, resource: 'role', resourceName: environment.deployRoleName }, stack);
-    const reader = new iam.AccountPrincipal(account).withConditions({ ArnEquals: { 'aws:PrincipalArn': roleArn } });
+  private environmentDeployRole(pipeline: codepipeline.Pipeline, settings: ServiceSettings, environment: EnvironmentSettings, account: string): iam.IRole {
+    const arn = roleArn({ account: environment.account ?? settings.pipelineAccount, region: environment.region ?? settings.pipelineRegion }, environment.deployRoleName);
+    const reader = new iam.AccountPrincipal(account).withConditions({ ArnEquals: { 'aws:PrincipalArn': arn } });
     pipeline.artifactBucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: `ReadArtifacts${environment.name.replace(/-/g, '')}Rollout`,
       principals: [reader],
@@ -238,7 +237,7 @@ export class ServicePipeline extends Construct {
       resources: ['*'],
     }));
     // Grants to an immutable role are dropped: the two statements above are the grants.
-    return iam.Role.fromRoleArn(this, `${environment.name}EcsDeployRole`, roleArn, { mutable: false });
+    return iam.Role.fromRoleArn(this, `${environment.name}EcsDeployRole`, arn, { mutable: false });
   }
 
   /** A CloudFormation action that creates or updates `stackName` from this commit's synthesized template. */

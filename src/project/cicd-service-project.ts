@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, SampleFile, SampleReadme } from 'projen';
+import { awscdk, SampleReadme } from 'projen';
 import { BuildSpec, BuildSpecExtras } from './buildspec';
+import { CdkAppFiles } from './cdk-app-files';
 import { FastToolchain } from './fast-toolchain';
 import { FileOwnership } from './managed-files';
 import { SampleService } from './sample-service';
@@ -11,83 +12,18 @@ import { TemplateRenderer } from './template-renderer';
 import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
-import { MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
+import { ServiceOptions } from '../shared/service-options';
+import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
 /** The npm name of this package, as the generated repository depends on it. */
 const PACKAGE_NAME = 'cicd-service-template';
 
 /**
- * Options of the service itself; every one is also a `projen new` flag
- * (for example `--container-port 3000`).
+ * Options of the service repository: the service's options (`ServiceOptions`, which the CDK side
+ * shares) and what only the repository has. Every scalar option is also a `projen new` flag (for
+ * example `--container-port 3000`).
  */
-export interface CicdServiceOptions {
-  /**
-   * Name of the service. It names the CodeCommit and ECR repositories, the ECS cluster, service and
-   * container, and the log groups: 2 to 32 lowercase letters and digits in words joined by single
-   * hyphens, starting with a letter.
-   *
-   * @default - the project `name`, lowercased, with other characters turned into hyphens
-   */
-  readonly serviceName?: string;
-
-  /**
-   * TCP port the service listens on inside the container (1024-65535: the container runs as a
-   * non-root user, which cannot bind lower ports). The Dockerfile, the task definition, the target
-   * group and the health check all use it.
-   *
-   * @default 8080
-   */
-  readonly containerPort?: number;
-
-  /**
-   * URL path that answers 200 when the service is healthy; the load balancer checks it.
-   *
-   * @default "/health"
-   */
-  readonly healthCheckPath?: string;
-
-  /**
-   * Fargate CPU units for one task: 256, 512, 1024, 2048, 4096, 8192 or 16384.
-   *
-   * @default 256
-   */
-  readonly cpu?: number;
-
-  /**
-   * Memory for one task in MiB; must be a size Fargate pairs with `cpu`.
-   *
-   * @default 512 (or the smallest size allowed for `cpu`)
-   */
-  readonly memory?: number;
-
-  /**
-   * Number of tasks to run, and the lower bound of CPU-based autoscaling (1-100).
-   *
-   * @default 1
-   */
-  readonly desiredCount?: number;
-
-  /**
-   * Upper bound of CPU-based autoscaling (desiredCount-100).
-   *
-   * @default max(4, desiredCount)
-   */
-  readonly maxCount?: number;
-
-  /**
-   * Branch of the CodeCommit repository whose pushes run the pipeline.
-   *
-   * @default "main"
-   */
-  readonly branch?: string;
-
-  /**
-   * CodeBuild image that runs `buildspec.yml`.
-   *
-   * @default "aws/codebuild/amazonlinux-x86_64-standard:5.0"
-   */
-  readonly buildImage?: string;
-
+export interface CicdServiceOptions extends ServiceOptions {
   /**
    * Template-managed files that you take over: each is written once if it is missing and never
    * regenerated, so your edits survive `npx projen` and template upgrades. Allowed: "Dockerfile",
@@ -193,8 +129,8 @@ export interface CicdServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOpt
 
 /**
  * A containerized service on AWS with its CI/CD pipeline: a sample HTTP service, its Dockerfile and
- * `buildspec.yml`, and a CDK app that deploys `CicdPipelineStack` (CodeCommit, CodeBuild, ECR, ECS
- * Fargate and CodePipeline).
+ * `buildspec.yml`, and a CDK app that deploys `CicdService`: a pipeline stack (CodeCommit, CodeBuild,
+ * ECR, CodePipeline) and one ECS Fargate stack per environment.
  *
  * @pjid cicd-service
  */
@@ -226,6 +162,9 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       maxCount: o.maxCount,
       branch: o.branch,
       buildImage: o.buildImage,
+      environments: o.environments,
+      pipelineAccount: o.pipelineAccount,
+      pipelineRegion: o.pipelineRegion,
     });
   }
 
@@ -242,6 +181,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
   constructor(options: CicdServiceProjectOptions) {
     // Validate before projen creates a single component: a bad option must not leave files behind.
     const settings = CicdServiceProject.resolveSettings(options);
+    CdkAppFiles.checkEntryPoints(options.outdir ?? process.cwd(), ['src/main.ts', 'test/main.test.ts']);
     const extras = CicdServiceProject.resolveExtras(options);
     const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
     super({
@@ -274,23 +214,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     }
 
     const renderer = new TemplateRenderer();
-    const view = { ...settings, packageName: PACKAGE_NAME, gates };
     const ownership = new FileOwnership(this, extras.ownedFiles);
-
-    // Managed unless owned: the stack's settings follow the options in .projenrc.ts on every synth.
-    ownership.addTemplateFile(path.posix.join(this.srcdir, 'service-settings.ts'),
-      (marker) => `${marker ? `// ${marker}\n` : ''}${renderer.render('app/service-settings.ts', view)}`);
-
-    // User-owned: the CDK entrypoint is the user's to extend with more stacks or constructs.
-    new SampleFile(this, path.posix.join(this.srcdir, this.appEntrypoint), {
-      contents: renderer.render('app/main.ts', view),
-    });
-    new SampleFile(this, path.posix.join(this.testdir, 'main.test.ts'), {
-      contents: renderer.render('app/main.test.ts', view),
-    });
-    ownership.addUserFile('.projenrc.ts', 'The options of this repository');
-    ownership.addUserFile(path.posix.join(this.srcdir, this.appEntrypoint), 'The CDK app: add stacks or constructs here');
-    ownership.addUserFile(path.posix.join(this.testdir, 'main.test.ts'), 'Tests of the CDK app');
+    new CdkAppFiles(this, ownership, renderer, { packageName: PACKAGE_NAME, settings, serviceOptions: serviceOptionsOf(options, settings), gates });
 
     new SampleService(this, settings, ownership, renderer);
     new ServiceDockerfile(this, settings, extras.dockerfile, ownership, renderer);
@@ -305,6 +230,29 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     // Last, so that it sees the files as every other component left them.
     new UnchangedFileTimes(this);
   }
+}
+
+/**
+ * The service options as `src/service-settings.ts` carries them for the CDK app: the validated
+ * values, and the environments as `.projenrc.ts` lists them (each environment takes the
+ * service-wide values it does not set).
+ */
+function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceSettings): Record<string, unknown> {
+  const environments = (options.environments ?? DEFAULT_ENVIRONMENTS).map((e) => ({ ...e }));
+  return {
+    serviceName: settings.serviceName,
+    containerPort: settings.containerPort,
+    healthCheckPath: settings.healthCheckPath,
+    cpu: settings.cpu,
+    memory: settings.memoryMiB,
+    desiredCount: settings.desiredCount,
+    maxCount: settings.maxCount,
+    branch: settings.branch,
+    buildImage: settings.buildImage,
+    pipelineAccount: settings.pipelineAccount,
+    pipelineRegion: settings.pipelineRegion,
+    environments,
+  };
 }
 
 /** The project name made into a service name: `@acme/Orders_API` becomes `orders-api`. */

@@ -119,7 +119,7 @@ async function verify(api, params) {
   const { url, expectedVersion } = params;
   if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error(`url must be an http(s) URL, got ${JSON.stringify(url)}`);
   if (typeof expectedVersion !== 'string' || expectedVersion.length === 0) throw new Error(`expectedVersion must be a non-empty string, got ${JSON.stringify(expectedVersion)}`);
-  const attempts = positive('attempts', params.attempts, 40);
+  const attempts = count('attempts', params.attempts, 40);
   const intervalMs = positive('intervalSeconds', params.intervalSeconds, 5) * 1000;
   const timeoutMs = positive('timeoutSeconds', params.timeoutSeconds, 5) * 1000;
   let last;
@@ -136,6 +136,12 @@ function positive(name, value, fallback) {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function count(name, value, fallback) {
+  const n = positive(name, value, fallback);
+  if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number, got ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The IAM walk over a synthesized template: every Allow statement of every identity policy, and the
- * rules that least privilege means for this stack. Shared by the pipeline's IAM test and the
- * quality matrix and property tests.
+ * rules that least privilege means for the service's stacks. Shared by the pipeline's IAM test and
+ * the quality matrix and property tests.
  */
 
 /**
@@ -10,11 +10,11 @@
  */
 export const WILDCARD_RESOURCE_ALLOWLIST: Record<string, string> = {
   'ecr:GetAuthorizationToken': 'ECR issues registry tokens per account: the action has no resource type',
-  'ecs:DescribeTaskDefinition': 'no resource-level permissions (ServiceImage reads the running image; the ECS deploy action reads the current revision)',
+  'ecs:DescribeTaskDefinition': 'no resource-level permissions (the ECS deploy action reads the current revision)',
   'ecs:RegisterTaskDefinition': 'no resource-level permissions (the ECS deploy action registers the new revision)',
   'ecs:ListTasks': 'no resource type of its own; the statement is limited to the cluster by an ecs:cluster condition',
-  'codepipeline:PutJobSuccessResult': 'no resource-level permissions (EnsureRunning reports its result)',
-  'codepipeline:PutJobFailureResult': 'no resource-level permissions (EnsureRunning reports its result)',
+  'codepipeline:PutJobSuccessResult': 'no resource-level permissions (the pipeline\'s functions report their result)',
+  'codepipeline:PutJobFailureResult': 'no resource-level permissions (the pipeline\'s functions report their result)',
   'lambda:ListFunctions': 'no resource-level permissions; CodePipeline\'s Lambda invoke action requires it',
 };
 
@@ -49,27 +49,28 @@ export function grants(json: any): Grant[] {
 }
 
 /**
- * What breaks least privilege in a template of the stack for `serviceName`: action wildcards,
- * `Resource: "*"` for an action outside the allowlist, `ecs:ListTasks` not limited to the cluster,
- * `iam:PassRole` beyond the task roles and ECS tasks. Empty when the template is clean.
+ * What breaks least privilege in a template of the service: action wildcards, `Resource: "*"` for
+ * an action outside the allowlist, `ecs:ListTasks` not limited to the template's own cluster,
+ * `iam:PassRole` beyond the template's task roles and ECS tasks. Empty when the template is clean.
  */
-export function iamViolations(json: any, serviceName: string): string[] {
+export function iamViolations(json: any): string[] {
   const all = grants(json);
   const out: string[] = [];
   if (all.length === 0) out.push('no identity policy found: the walk saw nothing');
+  const cluster = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::ECS::Cluster')?.Properties.ClusterName;
   for (const g of all) {
     for (const a of g.actions) {
       if (a === '*' || /^[a-z0-9-]+:\*$/.test(a)) out.push(`${g.policy}: action wildcard ${a}`);
       if (g.resources.includes('*') && !WILDCARD_RESOURCE_ALLOWLIST[a]) out.push(`${g.policy}: ${a} on Resource "*"`);
     }
-    if (g.actions.includes('ecs:ListTasks') && !JSON.stringify(g.condition ?? null).includes(`:cluster/${serviceName}`)) {
-      out.push(`${g.policy}: ecs:ListTasks not limited to the cluster ${serviceName}`);
+    if (g.actions.includes('ecs:ListTasks') && (cluster === undefined || !JSON.stringify(g.condition ?? null).includes(`:cluster/${cluster}"`))) {
+      out.push(`${g.policy}: ecs:ListTasks not limited to the cluster ${cluster}`);
     }
   }
   const taskDef = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
   const taskRoles = JSON.stringify([taskDef?.Properties.TaskRoleArn, taskDef?.Properties.ExecutionRoleArn].sort(byJson));
   for (const g of all.filter((x) => x.actions.includes('iam:PassRole'))) {
-    if (JSON.stringify([...g.resources].sort(byJson)) !== taskRoles) out.push(`${g.policy}: iam:PassRole beyond the task roles`);
+    if (!taskDef || JSON.stringify([...g.resources].sort(byJson)) !== taskRoles) out.push(`${g.policy}: iam:PassRole beyond the task roles`);
     if (JSON.stringify(g.condition) !== JSON.stringify({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } })) {
       out.push(`${g.policy}: iam:PassRole not limited to ECS tasks`);
     }
