@@ -1,7 +1,7 @@
 import { DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
 
 /** Where a stack deploys: an account and a region, either of which may be unknown until deploy time. */
 export interface DeployTarget {

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
-import { resolveCicdService } from './resolve-cicd-service';
 import { DeliveryStack } from './delivery-stack';
 import { EnvironmentStack } from './environment-stack';
+import { resolveCicdService } from './resolve-cicd-service';
 
 /**
  * The stacks of one service, built from its settings: the delivery stack (`<service>-pipeline`:

@@ -9,8 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
-import { resolveCicdService } from './resolve-cicd-service';
 import { acknowledgeWildcards } from './nag-acknowledgments';
+import { resolveCicdService } from './resolve-cicd-service';
 import { ServicePipeline } from './service-pipeline';
 import { BUILD_ENV, ENVIRONMENT_TAG_PREFIX, ServiceSettings } from '../shared/service-settings';
 
@@ -78,7 +78,9 @@ export class DeliveryStack extends Stack {
     // flags say, so that the bucket can refuse ACLs (object ownership enforced).
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const name = settings.serviceName;
-    const otherAccounts = [...new Set(settings.environments.map((e) => e.account).filter((a): a is string => a !== undefined && a !== settings.pipelineAccount))];
+    const otherAccounts = [...new Set(settings.environments
+      .map((e) => e.account)
+      .filter((a): a is string => a !== undefined && a !== settings.pipelineAccount))];
 
     // ---------------------------------------------------------------- buckets
     this.logBucket = new s3.Bucket(this, 'LogBucket', {

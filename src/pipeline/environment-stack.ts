@@ -9,9 +9,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
-import { resolveCicdService } from './resolve-cicd-service';
 import { EcsDeployRole } from './ecs-deploy-role';
 import { logLoadBalancerAccess } from './load-balancer-access-logs';
+import { resolveCicdService } from './resolve-cicd-service';
 import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
 
 /** Properties of `EnvironmentStack`. */

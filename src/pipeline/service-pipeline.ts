@@ -8,10 +8,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BootstrapRoles, roleArn } from './bootstrap-roles';
 import { CicdServiceProps } from './cicd-service-props';
-import { resolveCicdService } from './resolve-cicd-service';
 import { EcsRolloutAction } from './ecs-rollout-action';
 import { acknowledgeWildcards } from './nag-acknowledgments';
 import { PipelineFunction } from './pipeline-function';
+import { resolveCicdService } from './resolve-cicd-service';
 import { EnvironmentSettings, ServiceSettings } from '../shared/service-settings';
 
 /** The namespace of the build action's variables; buildspec.yml exports `IMAGE_TAG`. */
@@ -221,8 +221,10 @@ export class ServicePipeline extends Construct {
    * principal that does not exist: the artifact bucket (and key) grant the role's account, on the
    * condition that the caller is that role; the role's own policy allows the read.
    */
-  private environmentDeployRole(pipeline: codepipeline.Pipeline, settings: ServiceSettings, environment: EnvironmentSettings, account: string): iam.IRole {
-    const arn = roleArn({ account: environment.account ?? settings.pipelineAccount, region: environment.region ?? settings.pipelineRegion }, environment.deployRoleName);
+  private environmentDeployRole(pipeline: codepipeline.Pipeline, settings: ServiceSettings, environment: EnvironmentSettings,
+    account: string): iam.IRole {
+    const target = { account: environment.account ?? settings.pipelineAccount, region: environment.region ?? settings.pipelineRegion };
+    const arn = roleArn(target, environment.deployRoleName);
     const reader = new iam.AccountPrincipal(account).withConditions({ ArnEquals: { 'aws:PrincipalArn': arn } });
     pipeline.artifactBucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: `ReadArtifacts${environment.name.replace(/-/g, '')}Rollout`,

@@ -224,7 +224,8 @@ function region(option: string, value: unknown): string | undefined {
 }
 
 /** A Fargate CPU/memory pair; `prefix` names the options in errors (`""` or `environments[1].`). */
-function fargateSize(prefix: string, cpuInput: unknown, memoryInput: unknown, cpuDefault: number, memoryDefault: number): { cpu: number; memoryMiB: number } {
+function fargateSize(prefix: string, cpuInput: unknown, memoryInput: unknown, cpuDefault: number,
+  memoryDefault: number): { cpu: number; memoryMiB: number } {
   const cpu = integerOption(`${prefix}cpu`, cpuInput, cpuDefault, 256, 16384);
   const size = FARGATE_SIZES.find((s) => s.cpu === cpu);
   if (!size) {
@@ -241,7 +242,8 @@ function fargateSize(prefix: string, cpuInput: unknown, memoryInput: unknown, cp
 }
 
 /** Task counts; `prefix` as for `fargateSize`. */
-function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desiredDefault: number, maxDefault: number): { desiredCount: number; maxCount: number } {
+function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desiredDefault: number,
+  maxDefault: number): { desiredCount: number; maxCount: number } {
   const desiredCount = integerOption(`${prefix}desiredCount`, desiredInput, desiredDefault, 1, 100);
   const maxCount = integerOption(`${prefix}maxCount`, maxInput, Math.max(maxDefault, desiredCount), 1, 100);
   if (maxCount < desiredCount) {
@@ -253,8 +255,13 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
 const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn'];
 
 function resolveEnvironments(input: unknown, service: {
-  serviceName: string; cpu: number; memoryMiB: number; desiredCount: number; maxCount: number;
-  pipelineAccount?: string; pipelineRegion?: string;
+  serviceName: string;
+  cpu: number;
+  memoryMiB: number;
+  desiredCount: number;
+  maxCount: number;
+  pipelineAccount?: string;
+  pipelineRegion?: string;
 }): EnvironmentSettings[] {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
@@ -334,7 +341,9 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     'a CodeBuild image name such as "aws/codebuild/amazonlinux-x86_64-standard:5.0" or an image URI', 255);
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
-  const environments = resolveEnvironments(input.environments, { serviceName, cpu, memoryMiB, desiredCount, maxCount, pipelineAccount, pipelineRegion });
+  const environments = resolveEnvironments(input.environments, {
+    serviceName, cpu, memoryMiB, desiredCount, maxCount, pipelineAccount, pipelineRegion,
+  });
 
   return {
     serviceName,

@@ -6,9 +6,11 @@ import * as cdkApp from '../../src/cdk-app';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('the cdk-app entry point of generated CDK apps', () => {
-  test('exports the same stack and gates classes as the package root', () => {
-    expect(cdkApp.CicdPipelineStack).toBe(root.CicdPipelineStack);
-    expect(cdkApp.QualityGates).toBe(root.QualityGates);
+  test('exports the same service, stack and gates classes as the package root', () => {
+    for (const name of ['CicdService', 'DeliveryStack', 'EnvironmentStack', 'QualityGates'] as const) {
+      expect([name, typeof cdkApp[name]]).toEqual([name, 'function']);
+      expect(cdkApp[name]).toBe(root[name]);
+    }
   });
 
   test('loads aws-cdk-lib but not projen, while the package root loads both', () => {

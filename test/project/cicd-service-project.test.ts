@@ -2,25 +2,33 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthSnapshot } from 'projen/lib/util/synth';
+import { freshOutdir, newProject } from './helpers';
 import { CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 
-function newProject(options: Partial<CicdServiceProjectOptions> = {}): CicdServiceProject {
-  return new CicdServiceProject({
-    name: 'orders-api',
-    defaultReleaseBranch: 'main',
-    cdkVersion: '2.189.1',
-    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-project-')),
-    ...options,
-  });
-}
 
 describe('CicdServiceProject', () => {
-  test('writes the CDK app that deploys the bundled pipeline stack', () => {
+  test('writes the CDK app that builds the bundled stacks from the settings', () => {
     const out = synthSnapshot(newProject());
-    expect(out['src/main.ts']).toContain("import { CicdPipelineStack, QualityGates } from 'cicd-service-template/lib/cdk-app';");
+    expect(out['src/main.ts']).toContain("import { CicdService, QualityGates } from 'cicd-service-template/lib/cdk-app';");
+    expect(out['src/main.ts']).toContain('new CicdService(app, serviceSettings);');
     expect(out['src/service-settings.ts']).toContain("serviceName: 'orders-api'");
     expect(out['src/service-settings.ts']).toContain('containerPort: 8080');
-    expect(out['test/main.test.ts']).toContain('CicdPipelineStack');
+    expect(out['src/service-settings.ts']).toContain("environments: [\n    {\n      name: 'staging',\n    },\n    {\n      name: 'production',\n      requireApproval: true,\n    },\n  ],");
+    expect(out['test/main.test.ts']).toContain("import { createApp } from '../src/main';");
+  });
+
+  test('deploys the pipeline stack only, and destroys every stack', () => {
+    const tasks = synthSnapshot(newProject())['.projen/tasks.json'].tasks;
+    expect(tasks.deploy.steps).toEqual([{ exec: 'cdk deploy orders-api-pipeline', receiveArgs: true }]);
+    expect(tasks.destroy.steps).toEqual([{ exec: 'cdk destroy --all', receiveArgs: true }]);
+  });
+
+  test('stops, naming the files and the way out, when the app still builds the replaced CicdPipelineStack', () => {
+    const outdir = freshOutdir();
+    fs.mkdirSync(path.join(outdir, 'src'));
+    fs.writeFileSync(path.join(outdir, 'src', 'main.ts'), "import { CicdPipelineStack } from 'cicd-service-template/lib/cdk-app';\n");
+    expect(() => newProject({ outdir })).toThrow(/src\/main\.ts still builds CicdPipelineStack[\s\S]*CicdService[\s\S]*move src\/main\.ts aside, run `npx projen`/);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['src']);
   });
 
   test('depends on this package so the app can import the stack', () => {

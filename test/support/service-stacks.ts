@@ -29,7 +29,8 @@ export interface SynthesizedService {
 }
 
 /** Builds the service in a fresh app (with `context`) and synthesizes it. */
-export function synthesizeService(props: CicdServiceProps | ((app: App) => CicdServiceProps), context: Record<string, unknown> = {}): SynthesizedService {
+export function synthesizeService(props: CicdServiceProps | ((app: App) => CicdServiceProps),
+  context: Record<string, unknown> = {}): SynthesizedService {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-service-'));
   const app = new App({ outdir, context });
   const service = new CicdService(app, typeof props === 'function' ? props(app) : props);
