@@ -2,47 +2,39 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { customizedProps } from './stacks';
-import { CicdPipelineStack, CicdPipelineStackProps } from '../../src';
+import { CicdService, CicdServiceProps } from '../../src';
+import { acknowledgments, NagFinding, synthNagFindings } from '../support/cdk-nag';
+import { CROSS_ACCOUNT_PROPS, customizedProps } from '../support/service-stacks';
 
-interface Finding {
-  readonly rule: string;
-  readonly severity: string;
-  readonly path: string;
-}
+const CASES: Array<[string, (app: App) => CicdServiceProps]> = [
+  ['default', () => ({ serviceName: 'orders' })],
+  ['customized (accounts, regions, keys, HTTPS, three environments)', customizedProps],
+  ['cross-account', () => CROSS_ACCOUNT_PROPS],
+];
 
 /**
- * Synthesizes the stack with the AWS Solutions checks, next to a control stack that has a known
- * finding (a bucket without access logs or SSL enforcement), and returns every unacknowledged finding.
+ * Builds the service with the AWS Solutions checks, next to a control stack that has a known finding
+ * (a bucket without access logs or SSL enforcement); `change` may alter the service first.
  */
-function nagFindings(props: (app: App) => CicdPipelineStackProps): Finding[] {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-pipeline-nag-'));
-  const app = new App({ outdir });
-  new CicdPipelineStack(app, 'x', props(app));
-  const control = new Stack(app, 'control');
-  new s3.Bucket(control, 'Unlogged');
+function nagFindings(props: (app: App) => CicdServiceProps, change?: (service: CicdService) => void): NagFinding[] {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-nag-')) });
+  const service = new CicdService(app, props(app));
+  change?.(service);
+  new s3.Bucket(new Stack(app, 'control'), 'Unlogged');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  try {
-    app.synth();
-  } catch (error) {
-    // A finding fails the synth; the report says which.
-    if (!fs.existsSync(path.join(outdir, 'validation-report.json'))) throw error;
-  }
-  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf-8'));
-  return report.pluginReports
-    .filter((p: any) => p.pluginName === 'AwsSolutions')
-    .flatMap((p: any) => p.violations.flatMap((v: any) => v.violatingConstructs.map((c: any) => ({
-      rule: v.ruleName, severity: v.severity, path: c.constructPath,
-    }))));
+  return synthNagFindings(app);
 }
 
-describe.each([
-  ['default', () => ({ serviceName: 'orders' })],
-  ['customized (region, existing VPC, KMS keys, HTTPS)', customizedProps],
-] as Array<[string, (app: App) => CicdPipelineStackProps]>)('cdk-nag AwsSolutions: %s', (_name, props) => {
-  let findings: Finding[];
+/** The findings in the service's stacks (not the control stack or a stack of shared resources). */
+function serviceFindings(findings: NagFinding[]): NagFinding[] {
+  return findings.filter((f) => !f.path.startsWith('control/') && !f.path.startsWith('shared/'));
+}
+
+describe.each(CASES)('cdk-nag AwsSolutions: %s', (_name, props) => {
+  let findings: NagFinding[];
   beforeAll(() => {
     findings = nagFindings(props);
   });
@@ -51,41 +43,53 @@ describe.each([
     expect(findings.filter((f) => f.path.startsWith('control/')).map((f) => f.rule)).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']));
   });
 
-  test('no unacknowledged error or warning in the pipeline stack', () => {
-    expect(findings.filter((f) => f.path.startsWith('x/'))).toEqual([]);
+  test('no unacknowledged error or warning in any stack of the service', () => {
+    expect(serviceFindings(findings)).toEqual([]);
   });
 });
 
-/** The cdk-nag rule IDs that the stack acknowledges, with their reasons (aws-cdk-lib records its own acknowledgments too). */
-function acknowledgments(stack: Stack): Array<[string, string]> {
-  return stack.node.findAll()
-    .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
-    .flatMap((m) => Object.entries<any>(m.data))
-    .map(([id, value]): [string, string] => [id.replace(/^[^:]+::/, ''), typeof value === 'string' ? value : value?.reason])
-    .filter(([id]) => id.startsWith('AwsSolutions-'));
-}
-
-test.each([
-  ['default', () => ({ serviceName: 'orders' })],
-  ['customized', customizedProps],
-] as Array<[string, (app: App) => CicdPipelineStackProps]>)('%s: every acknowledgment answers a finding that the stack would otherwise have', (_name, props) => {
-  const acknowledged = acknowledgments(new CicdPipelineStack(new App(), 'x', props(new App())));
-  expect(acknowledged.length).toBeGreaterThan(5);
+test.each(CASES)('%s: every acknowledgment answers a finding that its construct would otherwise have', (_name, props) => {
+  const app = new App();
+  const service = new CicdService(app, props(app));
+  const acknowledged = [service.deliveryStack, ...service.environmentStacks].flatMap((s) => acknowledgments(s));
+  expect(acknowledged.length).toBeGreaterThan(10);
   const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
-  let findings: Finding[];
+  let findings: NagFinding[];
   try {
-    findings = nagFindings(props).filter((f) => f.path.startsWith('x/'));
+    findings = serviceFindings(nagFindings(props));
   } finally {
     spy.mockRestore();
   }
-  const rules = new Set(findings.map((f) => f.rule));
-  expect(acknowledged.map(([id]) => id).filter((id) => !rules.has(id))).toEqual([]);
+  // The finding's construct is the acknowledged one or, for the L2 constructs, its default child.
+  const answered = (a: { id: string; path: string }) => findings.some((f) => f.rule === a.id && (f.path === a.path || f.path.startsWith(`${a.path}/`)));
+  expect(acknowledged.filter((a) => !answered(a)).map((a) => `${a.path}: ${a.id}`)).toEqual([]);
 });
 
-test('every acknowledgment in the stack has a reason', () => {
-  const acknowledged = acknowledgments(new CicdPipelineStack(new App(), 'x', { serviceName: 'orders' }));
-  expect(acknowledged.length).toBeGreaterThan(5);
-  for (const [id, reason] of acknowledged) {
-    expect([id, typeof reason === 'string' && reason.length > 20]).toEqual([id, true]);
+test('every acknowledgment has a reason, and none sits on a construct that users extend', () => {
+  const service = new CicdService(new App(), { serviceName: 'orders' });
+  const acknowledged = [service.deliveryStack, ...service.environmentStacks].flatMap((s) => acknowledgments(s));
+  expect(acknowledged.length).toBeGreaterThan(10);
+  for (const a of acknowledged) {
+    expect([a.id, typeof a.reason === 'string' && a.reason.length > 20]).toEqual([a.id, true]);
+    // Wildcard acknowledgments sit on one policy, never on a stack, a role or a whole construct tree.
+    if (a.id.startsWith('AwsSolutions-IAM5')) expect([a.id, a.path]).toEqual([a.id, expect.stringMatching(/\/(DefaultPolicy|BuildRegistryLogin)$/)]);
   }
+});
+
+test('a Resource "*" grant that a user adds to the task role fails the gate', () => {
+  const findings = nagFindings(() => ({ serviceName: 'orders' }), (service) => {
+    service.environmentStacks[0].taskDefinition.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+  });
+  expect(serviceFindings(findings)).toEqual([
+    { rule: 'AwsSolutions-IAM5[Resource::*]', path: 'orders-staging/TaskDefinition/TaskRole/DefaultPolicy/Resource' },
+  ]);
+});
+
+test('a Resource "*" grant that a user adds to the build project fails the gate', () => {
+  const findings = nagFindings(() => ({ serviceName: 'orders' }), (service) => {
+    service.deliveryStack.buildProject.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }));
+  });
+  expect(serviceFindings(findings)).toEqual([
+    { rule: 'AwsSolutions-IAM5[Resource::*]', path: 'orders-pipeline/BuildProject/Role/DefaultPolicy/Resource' },
+  ]);
 });
