@@ -13,7 +13,10 @@ export interface EcsRolloutActionProps {
   readonly clusterName: string;
   /** Name of the service. */
   readonly serviceName: string;
-  /** The environment's `EcsDeployRole`, imported by ARN: it holds every permission the action needs. */
+  /**
+   * The environment's `EcsDeployRole`, imported by ARN: it holds every permission the action needs,
+   * and reading `imagedefinitions.json` must be granted to it by the caller.
+   */
   readonly role: iam.IRole;
   /** The region of the service. @default the pipeline's region */
   readonly region?: string;
@@ -46,9 +49,10 @@ export class EcsRolloutAction extends codepipeline_actions.Action {
     this.props = props;
   }
 
-  protected bound(_scope: Construct, _stage: codepipeline.IStage, options: codepipeline.ActionBindOptions): codepipeline.ActionConfig {
-    // The role reads imagedefinitions.json; the grant lands on the bucket's (and key's) policy.
-    options.bucket.grantRead(options.role);
+  protected bound(_scope: Construct, _stage: codepipeline.IStage, _options: codepipeline.ActionBindOptions): codepipeline.ActionConfig {
+    // No grant here: a grant to a role of another account would name it in the artifact bucket's
+    // and key's policies, which S3 and KMS refuse while the role does not exist yet.
+    // `ServicePipeline` admits the role by condition instead.
     return {
       configuration: {
         ClusterName: this.props.clusterName,
