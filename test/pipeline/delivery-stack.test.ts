@@ -96,3 +96,15 @@ describe('an environment in another account', () => {
     expect(JSON.stringify(cross.delivery.json)).not.toMatch(/"AWS":"arn:aws:iam::222222222222:role\/orders-production-ecs-deploy"/);
   });
 });
+
+test('the resources with physical names keep the construct IDs, and so the logical IDs, of the stack that held them before', () => {
+  // An upgrade deploys the pipeline stack over the former all-in-one stack of the same name: a
+  // changed logical ID would make CloudFormation create a second resource under the same name.
+  const stack = base.delivery.stack;
+  const logicalId = (id: string) => stack.getLogicalId(stack.node.findChild(id).node.defaultChild as any);
+  for (const id of ['Repository', 'ImageRepository', 'BuildProject', 'BuildLogGroup', 'TestReportGroup', 'Pipeline', 'ArtifactBucket', 'LogBucket']) {
+    expect(logicalId(id)).toMatch(new RegExp(`^${id}[0-9A-F]{8}$`));
+  }
+  // Two of them as the earlier stack's acknowledgments named them.
+  expect([logicalId('ArtifactBucket'), logicalId('BuildProject')]).toEqual(['ArtifactBucket7410C9EF', 'BuildProject097C5DB7']);
+});
