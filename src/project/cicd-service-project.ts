@@ -11,6 +11,7 @@ import { TemplateRenderer } from './template-renderer';
 import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
+import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
 import { MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
 /** The npm name of this package, as the generated repository depends on it. */
@@ -87,6 +88,17 @@ export interface CicdServiceOptions {
    * @default "aws/codebuild/amazonlinux-x86_64-standard:5.0"
    */
   readonly buildImage?: string;
+
+  /**
+   * Major version of the Node.js LTS release that the service, its image and the build run on: "22"
+   * (supported until 2027-04-30) or "24" (until 2028-04-30), among those that `buildImage` offers
+   * (every CodeBuild standard image offers both). It sets the pinned base image of the Dockerfile,
+   * the `runtime-versions` of `buildspec.yml`, and `engines` and `@types/node` of the service's
+   * `package.json`.
+   *
+   * @default "24"
+   */
+  readonly nodeVersion?: string;
 
   /**
    * Template-managed files that you take over: each is written once if it is missing and never
@@ -242,12 +254,14 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
   constructor(options: CicdServiceProjectOptions) {
     // Validate before projen creates a single component: a bad option must not leave files behind.
     const settings = CicdServiceProject.resolveSettings(options);
+    const node = resolveNodeRelease((options as unknown as Record<string, unknown>).nodeVersion, settings.buildImage);
     const extras = CicdServiceProject.resolveExtras(options);
     const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
     super({
       sampleCode: false,
       github: false,
       ...options,
+      devDeps: withTypesNode(options.devDeps, node),
       // `projen new` writes projen's own default cdkVersion, older than the stack needs.
       cdkVersion: versionLower(options.cdkVersion, MIN_CDK_VERSION) ? MIN_CDK_VERSION : options.cdkVersion,
     });
@@ -292,19 +306,28 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     ownership.addUserFile(path.posix.join(this.srcdir, this.appEntrypoint), 'The CDK app: add stacks or constructs here');
     ownership.addUserFile(path.posix.join(this.testdir, 'main.test.ts'), 'Tests of the CDK app');
 
-    new SampleService(this, settings, ownership, renderer);
-    new ServiceDockerfile(this, settings, extras.dockerfile, ownership, renderer);
-    new BuildSpec(this, settings, extras.buildspec, ownership, renderer);
+    new SampleService(this, settings, node, ownership, renderer);
+    new ServiceDockerfile(this, settings, node, extras.dockerfile, ownership, renderer);
+    new BuildSpec(this, settings, { node }, extras.buildspec, ownership, renderer);
     // The package's bin compares the managed files with what .projenrc.ts generates (buildspec.yml runs it).
     this.addTask('check:managed', {
       description: 'Fails if a template-managed file was edited by hand instead of through .projenrc.ts',
       exec: 'cicd-service-check-managed',
     });
-    new ServiceReadme(this, settings, extras.readmeSections, ownership, renderer);
+    new ServiceReadme(this, settings, node, extras.readmeSections, ownership, renderer);
     new RepositoryGates(this, gates);
     // Last, so that it sees the files as every other component left them.
     new UnchangedFileTimes(this);
   }
+}
+
+/**
+ * The root's devDependencies with the `@types/node` of the service's Node.js release, unless they
+ * name one: the service's tests compile against the root's `@types/node` (see SampleService).
+ */
+function withTypesNode(devDeps: string[] | undefined, node: NodeRelease): string[] {
+  const deps = devDeps ?? [];
+  return deps.some((d) => /^@types\/node(@|$)/.test(d)) ? deps : [...deps, `@types/node@${node.typesNode.range}`];
 }
 
 /** The project name made into a service name: `@acme/Orders_API` becomes `orders-api`. */

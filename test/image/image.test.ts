@@ -4,8 +4,11 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { CicdServiceProject } from '../../src';
-import { NODE_BASE_IMAGE } from '../../src/project/service-dockerfile';
+import { NODE_RELEASES } from '../../src/shared/node-versions';
+import { DEFAULTS } from '../../src/shared/service-settings';
 import { synthInPlace } from '../project/helpers';
+
+const NODE_BASE_IMAGE = NODE_RELEASES[DEFAULTS.nodeVersion].baseImage;
 
 // Builds the generated Dockerfile with buildah (vfs storage, chroot isolation: no daemon, no
 // privileges beyond root) on a local stand-in for the base image, runs the image, checks the

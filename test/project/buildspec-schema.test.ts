@@ -33,7 +33,7 @@ describe('the buildspec schema', () => {
     expect(spec.version).toBe(0.2);
     expect(spec.reports['unit-tests']).toEqual({ 'base-directory': 'test-reports', 'files': ['**/*.xml'], 'file-format': 'JUNITXML' });
     expect(spec.artifacts).toEqual({ files: ['imagedefinitions.json'] });
-    expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: 20 });
+    expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: 24 });
     expect(spec.env).toEqual({ variables: { DOCKER_BUILDKIT: '1' } });
   });
 
