@@ -118,7 +118,7 @@ export interface CicdServiceOptions {
 
   /**
    * Extra environment variables of the runtime image (`ENV` in the Dockerfile). Names are letters,
-   * digits and underscores, other than PORT, NODE_ENV, PATH, HOME and NODE_OPTIONS; values are
+   * digits and underscores, other than PORT, NODE_ENV, PATH, HOME, NODE_OPTIONS and SERVICE_VERSION; values are
    * printable characters without quotes, backslashes, "$", backticks or line breaks. Do not put
    * secrets here: they would be readable in the image.
    *

@@ -5,7 +5,7 @@ import { NodeRelease } from '../shared/node-versions';
 import { InvalidOptionError, ServiceSettings } from '../shared/service-settings';
 
 /** Variables the Dockerfile sets itself; `dockerRuntimeEnv` may not redefine them. */
-const RESERVED_ENV = ['PORT', 'NODE_ENV', 'PATH', 'HOME', 'NODE_OPTIONS'];
+const RESERVED_ENV = ['PORT', 'NODE_ENV', 'PATH', 'HOME', 'NODE_OPTIONS', 'SERVICE_VERSION'];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 // No quote, backslash, "$" (Dockerfile variable expansion) or control character: the value goes
 // between double quotes in an ENV instruction.

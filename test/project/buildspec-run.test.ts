@@ -105,7 +105,7 @@ describe('buildspec.yml run with stub tools', () => {
       'phase build',
       `docker pull ${REPOSITORY_URI}:latest`,
       'DOCKER_BUILDKIT=1',
-      `docker build --cache-from ${REPOSITORY_URI}:latest --build-arg BUILDKIT_INLINE_CACHE=1 -t ${REPOSITORY_URI}:${tag} -t ${REPOSITORY_URI}:latest .`,
+      `docker build --cache-from ${REPOSITORY_URI}:latest --build-arg BUILDKIT_INLINE_CACHE=1 --build-arg SERVICE_VERSION=${tag} -t ${REPOSITORY_URI}:${tag} -t ${REPOSITORY_URI}:latest .`,
       'phase post_build',
       `docker push ${REPOSITORY_URI}:${tag}`,
       `docker push ${REPOSITORY_URI}:latest`,

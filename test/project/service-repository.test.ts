@@ -159,6 +159,14 @@ describe('the Dockerfile', () => {
     expect(NODE_BASE_IMAGE).toMatch(/^public\.ecr\.aws\/docker\/library\/node:24\.\d+\.\d+-bookworm-slim$/);
   });
 
+  test('passes the image tag to the service as SERVICE_VERSION, after the npm ci layers', () => {
+    const runtime = instructions.slice(instructions.findIndex((l, i) => i > 0 && l.startsWith('FROM ')));
+    const at = (instruction: string) => runtime.indexOf(instruction);
+    expect(at('ARG SERVICE_VERSION')).toBeGreaterThan(runtime.findIndex((l) => l.startsWith('COPY --from=build')));
+    expect(at('ENV SERVICE_VERSION=$SERVICE_VERSION')).toBe(at('ARG SERVICE_VERSION') + 1);
+    expect(at('ENV SERVICE_VERSION=$SERVICE_VERSION')).toBeLessThan(at('USER node'));
+  });
+
   test('installs dependencies before copying sources, in both stages', () => {
     const index = (prefix: string, from = 0) => instructions.findIndex((l, i) => i >= from && l.startsWith(prefix));
     const runtime = index('FROM ', 1);
@@ -286,6 +294,7 @@ describe('option validation', () => {
     ['ownedFiles', 'Dockerfile', /"ownedFiles": got "Dockerfile"/],
     ['dockerRuntimeEnv', { 'BAD-NAME': 'x' }, /"dockerRuntimeEnv": got "BAD-NAME"; expected variable names/],
     ['dockerRuntimeEnv', { PORT: '80' }, /"dockerRuntimeEnv": got "PORT".*other than PORT/],
+    ['dockerRuntimeEnv', { SERVICE_VERSION: '1' }, /"dockerRuntimeEnv": got "SERVICE_VERSION"/],
     ['nodeVersion', '20', /Invalid option "nodeVersion": got "20"; expected one of the Node.js LTS releases that aws\/codebuild\/amazonlinux-x86_64-standard:5.0 offers: "22" \(supported until 2027-04-30\), "24" \(supported until 2028-04-30\)/],
     ['nodeVersion', '26', /"nodeVersion": got "26"/],
     ['nodeVersion', '24.1', /"nodeVersion": got "24.1"/],
