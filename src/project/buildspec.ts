@@ -21,7 +21,14 @@ export type BuildSpecExtras = Record<PhaseKey, string[]>;
 export interface BuildSpecContext {
   /** The Node.js release of the build. */
   readonly node: NodeRelease;
+  /** The folder `cdk synth` writes to (cdk.json's `output`), relative to the repository root. */
+  readonly cdkOut: string;
+  /** True when `npx projen test` synthesizes the CDK app (the synth gate is on). */
+  readonly testSynthesizes: boolean;
 }
+
+/** The mutable tag of the last image built, whose inline cache the next build reads. */
+export const CACHE_TAG = 'latest';
 
 // One line of shell, without control characters (a line break would end the YAML list item).
 const COMMAND = /^[^\u0000-\u001f\u007f]{1,4096}$/;
@@ -65,6 +72,10 @@ export class BuildSpec extends Component {
       ...settings,
       env: BUILD_ENV,
       nodeRuntime: context.node.codebuildRuntime,
+      // Quoted: cdk.json's output folder is the user's to name.
+      cdkOutFiles: JSON.stringify(`${context.cdkOut}/**/*`),
+      testSynthesizes: context.testSynthesizes,
+      cacheTag: CACHE_TAG,
       extra: extras,
     };
     ownership.addTemplateFile('buildspec.yml', (marker) => renderer.render('repo/buildspec.yml', { ...view, marker }));

@@ -165,14 +165,15 @@ export interface BuildSpecExtraCommands {
   readonly installCommands?: string[];
 
   /**
-   * Commands after the ECR login and the tests.
+   * Commands after the ECR login, `npm ci` and the type check, before the tests.
    *
    * @default - none
    */
   readonly preBuildCommands?: string[];
 
   /**
-   * Commands after `docker build`.
+   * Commands after the tests and `docker build` (which a rebuild of a commit whose image is
+   * already in ECR skips).
    *
    * @default - none
    */
@@ -308,7 +309,11 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
 
     new SampleService(this, settings, node, ownership, renderer);
     new ServiceDockerfile(this, settings, node, extras.dockerfile, ownership, renderer);
-    new BuildSpec(this, settings, { node }, extras.buildspec, ownership, renderer);
+    new BuildSpec(this, settings, {
+      node,
+      cdkOut: this.cdkConfig.cdkout,
+      testSynthesizes: gates.cdkNag || gates.strictSynth,
+    }, extras.buildspec, ownership, renderer);
     // The package's bin compares the managed files with what .projenrc.ts generates (buildspec.yml runs it).
     this.addTask('check:managed', {
       description: 'Fails if a template-managed file was edited by hand instead of through .projenrc.ts',
