@@ -1,7 +1,8 @@
 import { Component, Project } from 'projen';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
-import { BUILD_ENV, DEFAULTS, InvalidOptionError, ServiceSettings } from '../shared/service-settings';
+import { NodeRelease } from '../shared/node-versions';
+import { BUILD_ENV, InvalidOptionError, ServiceSettings } from '../shared/service-settings';
 
 /** The phases of `buildspec.yml` that take extra commands, by option key. */
 export const BUILDSPEC_PHASES = {
@@ -15,6 +16,19 @@ type PhaseKey = keyof typeof BUILDSPEC_PHASES;
 
 /** Validated extra commands, each already quoted as a YAML scalar. */
 export type BuildSpecExtras = Record<PhaseKey, string[]>;
+
+/** What the buildspec needs to know of the rest of the repository. */
+export interface BuildSpecContext {
+  /** The Node.js release of the build. */
+  readonly node: NodeRelease;
+  /** The folder `cdk synth` writes to (cdk.json's `output`), relative to the repository root. */
+  readonly cdkOut: string;
+  /** True when `npx projen test` synthesizes the CDK app (the synth gate is on). */
+  readonly testSynthesizes: boolean;
+}
+
+/** The mutable tag of the last image built, whose inline cache the next build reads. */
+export const CACHE_TAG = 'latest';
 
 // One line of shell, without control characters (a line break would end the YAML list item).
 const COMMAND = /^[^\u0000-\u001f\u007f]{1,4096}$/;
@@ -51,12 +65,17 @@ export class BuildSpec extends Component {
     return out;
   }
 
-  constructor(project: Project, settings: ServiceSettings, extras: BuildSpecExtras, ownership: FileOwnership, renderer = new TemplateRenderer()) {
+  constructor(project: Project, settings: ServiceSettings, context: BuildSpecContext, extras: BuildSpecExtras, ownership: FileOwnership,
+    renderer = new TemplateRenderer()) {
     super(project);
     const view = {
       ...settings,
       env: BUILD_ENV,
-      nodeVersion: DEFAULTS.nodeVersion,
+      nodeRuntime: context.node.codebuildRuntime,
+      // Quoted: cdk.json's output folder is the user's to name.
+      cdkOutFiles: JSON.stringify(`${context.cdkOut}/**/*`),
+      testSynthesizes: context.testSynthesizes,
+      cacheTag: CACHE_TAG,
       extra: extras,
     };
     ownership.addTemplateFile('buildspec.yml', (marker) => renderer.render('repo/buildspec.yml', { ...view, marker }));

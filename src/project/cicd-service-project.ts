@@ -12,6 +12,7 @@ import { TemplateRenderer } from './template-renderer';
 import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
+import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
 import { ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
@@ -24,6 +25,17 @@ const PACKAGE_NAME = 'cicd-service-template';
  * example `--container-port 3000`).
  */
 export interface CicdServiceOptions extends ServiceOptions {
+  /**
+   * Major version of the Node.js LTS release that the service, its image and the build run on: "22"
+   * (supported until 2027-04-30) or "24" (until 2028-04-30), among those that `buildImage` offers
+   * (every CodeBuild standard image offers both). It sets the pinned base image of the Dockerfile,
+   * the `runtime-versions` of `buildspec.yml`, and `engines` and `@types/node` of the service's
+   * `package.json`.
+   *
+   * @default "24"
+   */
+  readonly nodeVersion?: string;
+
   /**
    * Template-managed files that you take over: each is written once if it is missing and never
    * regenerated, so your edits survive `npx projen` and template upgrades. Allowed: "Dockerfile",
@@ -42,7 +54,7 @@ export interface CicdServiceOptions extends ServiceOptions {
 
   /**
    * Extra environment variables of the runtime image (`ENV` in the Dockerfile). Names are letters,
-   * digits and underscores, other than PORT, NODE_ENV, PATH, HOME and NODE_OPTIONS; values are
+   * digits and underscores, other than PORT, NODE_ENV, PATH, HOME, NODE_OPTIONS and SERVICE_VERSION; values are
    * printable characters without quotes, backslashes, "$", backticks or line breaks. Do not put
    * secrets here: they would be readable in the image.
    *
@@ -89,14 +101,15 @@ export interface BuildSpecExtraCommands {
   readonly installCommands?: string[];
 
   /**
-   * Commands after the ECR login and the tests.
+   * Commands after the ECR login, `npm ci` and the type check, before the tests.
    *
    * @default - none
    */
   readonly preBuildCommands?: string[];
 
   /**
-   * Commands after `docker build`.
+   * Commands after the tests and `docker build` (which a rebuild of a commit whose image is
+   * already in ECR skips).
    *
    * @default - none
    */
@@ -181,6 +194,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
   constructor(options: CicdServiceProjectOptions) {
     // Validate before projen creates a single component: a bad option must not leave files behind.
     const settings = CicdServiceProject.resolveSettings(options);
+    const node = resolveNodeRelease((options as unknown as Record<string, unknown>).nodeVersion, settings.buildImage);
     CdkAppFiles.checkEntryPoints(options.outdir ?? process.cwd(), ['src/main.ts', 'test/main.test.ts']);
     const extras = CicdServiceProject.resolveExtras(options);
     const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
@@ -188,6 +202,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       sampleCode: false,
       github: false,
       ...options,
+      devDeps: withTypesNode(options.devDeps, node),
       // `projen new` writes projen's own default cdkVersion, older than the stack needs.
       cdkVersion: versionLower(options.cdkVersion, MIN_CDK_VERSION) ? MIN_CDK_VERSION : options.cdkVersion,
     });
@@ -217,15 +232,19 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     const ownership = new FileOwnership(this, extras.ownedFiles);
     new CdkAppFiles(this, ownership, renderer, { packageName: PACKAGE_NAME, settings, serviceOptions: serviceOptionsOf(options, settings), gates });
 
-    new SampleService(this, settings, ownership, renderer);
-    new ServiceDockerfile(this, settings, extras.dockerfile, ownership, renderer);
-    new BuildSpec(this, settings, extras.buildspec, ownership, renderer);
+    new SampleService(this, settings, node, ownership, renderer);
+    new ServiceDockerfile(this, settings, node, extras.dockerfile, ownership, renderer);
+    new BuildSpec(this, settings, {
+      node,
+      cdkOut: this.cdkConfig.cdkout,
+      testSynthesizes: gates.cdkNag || gates.strictSynth,
+    }, extras.buildspec, ownership, renderer);
     // The package's bin compares the managed files with what .projenrc.ts generates (buildspec.yml runs it).
     this.addTask('check:managed', {
       description: 'Fails if a template-managed file was edited by hand instead of through .projenrc.ts',
       exec: 'cicd-service-check-managed',
     });
-    new ServiceReadme(this, settings, extras.readmeSections, ownership, renderer);
+    new ServiceReadme(this, settings, node, extras.readmeSections, ownership, renderer);
     new RepositoryGates(this, gates);
     // Last, so that it sees the files as every other component left them.
     new UnchangedFileTimes(this);
@@ -253,6 +272,15 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     pipelineRegion: settings.pipelineRegion,
     environments,
   };
+}
+
+/**
+ * The root's devDependencies with the `@types/node` of the service's Node.js release, unless they
+ * name one: the service's tests compile against the root's `@types/node` (see SampleService).
+ */
+function withTypesNode(devDeps: string[] | undefined, node: NodeRelease): string[] {
+  const deps = devDeps ?? [];
+  return deps.some((d) => /^@types\/node(@|$)/.test(d)) ? deps : [...deps, `@types/node@${node.typesNode.range}`];
 }
 
 /** The project name made into a service name: `@acme/Orders_API` becomes `orders-api`. */

@@ -4,6 +4,7 @@ import { Component, SampleDir, Task } from 'projen';
 import { TypeScriptProject } from 'projen/lib/typescript';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
+import { NodeRelease } from '../shared/node-versions';
 import { ServiceSettings } from '../shared/service-settings';
 import { nodeEval } from '../shared/task-steps';
 
@@ -21,10 +22,14 @@ export class SampleService extends Component {
   /** The task that compiles the service and runs its tests. */
   public readonly testTask: Task;
 
-  constructor(project: TypeScriptProject, settings: ServiceSettings, ownership: FileOwnership, renderer = new TemplateRenderer()) {
+  /**
+   * @param node the Node.js release the service runs on: its package.json's `engines` and
+   * `@types/node` follow it
+   */
+  constructor(project: TypeScriptProject, settings: ServiceSettings, node: NodeRelease, ownership: FileOwnership, renderer = new TemplateRenderer()) {
     super(project);
 
-    const view = { ...settings };
+    const view = { ...settings, node };
     const templateDir = path.join(TemplateRenderer.templatesDir(), SERVICE_DIR);
     const files: Record<string, string> = {};
     for (const name of listTemplates(templateDir)) {

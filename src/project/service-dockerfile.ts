@@ -1,17 +1,11 @@
 import { Component, Project } from 'projen';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
-import { DEFAULTS, InvalidOptionError, ServiceSettings } from '../shared/service-settings';
-
-/**
- * Base image of both stages: the official Node.js image from ECR Public's mirror of Docker Hub
- * (no Docker Hub pull limits in CodeBuild), pinned to a release of the Node.js line the service
- * targets.
- */
-export const NODE_BASE_IMAGE = `public.ecr.aws/docker/library/node:${DEFAULTS.nodeVersion}.20.0-bookworm-slim`;
+import { NodeRelease } from '../shared/node-versions';
+import { InvalidOptionError, ServiceSettings } from '../shared/service-settings';
 
 /** Variables the Dockerfile sets itself; `dockerRuntimeEnv` may not redefine them. */
-const RESERVED_ENV = ['PORT', 'NODE_ENV', 'PATH', 'HOME', 'NODE_OPTIONS'];
+const RESERVED_ENV = ['PORT', 'NODE_ENV', 'PATH', 'HOME', 'NODE_OPTIONS', 'SERVICE_VERSION'];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 // No quote, backslash, "$" (Dockerfile variable expansion) or control character: the value goes
 // between double quotes in an ENV instruction.
@@ -64,11 +58,17 @@ export class ServiceDockerfile extends Component {
     return { ignoreExtra, runtimeEnv };
   }
 
-  constructor(project: Project, settings: ServiceSettings, extras: DockerfileExtras, ownership: FileOwnership, renderer = new TemplateRenderer()) {
+  /**
+   * @param node the Node.js release: both stages use its base image (the official Node.js image from
+   * ECR Public's mirror of Docker Hub, which has no pull limits in CodeBuild), so the compiled code
+   * runs on the Node.js it was built with
+   */
+  constructor(project: Project, settings: ServiceSettings, node: NodeRelease, extras: DockerfileExtras, ownership: FileOwnership,
+    renderer = new TemplateRenderer()) {
     super(project);
     const view = {
       ...settings,
-      baseImage: NODE_BASE_IMAGE,
+      baseImage: node.baseImage,
       runtimeEnv: extras.runtimeEnv,
       extra: extras.ignoreExtra,
     };

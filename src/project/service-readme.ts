@@ -2,7 +2,8 @@ import { Component, Project } from 'projen';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
 import { RepositoryGates } from '../gates/repository-gates';
-import { DEFAULTS, InvalidOptionError, ServiceSettings } from '../shared/service-settings';
+import { NodeRelease } from '../shared/node-versions';
+import { InvalidOptionError, ServiceSettings } from '../shared/service-settings';
 
 /** A validated extra README section. */
 export interface ReadmeSectionContent {
@@ -35,15 +36,17 @@ export class ServiceReadme extends Component {
   }
 
   private readonly settings: ServiceSettings;
+  private readonly nodeRelease: NodeRelease;
   private readonly sections: ReadmeSectionContent[];
   private readonly ownership: FileOwnership;
   private readonly renderer: TemplateRenderer;
   private written = false;
 
-  constructor(project: Project, settings: ServiceSettings, sections: ReadmeSectionContent[], ownership: FileOwnership,
+  constructor(project: Project, settings: ServiceSettings, node: NodeRelease, sections: ReadmeSectionContent[], ownership: FileOwnership,
     renderer = new TemplateRenderer()) {
     super(project);
     this.settings = settings;
+    this.nodeRelease = node;
     this.sections = sections;
     this.ownership = ownership;
     this.renderer = renderer;
@@ -57,7 +60,7 @@ export class ServiceReadme extends Component {
       ...this.settings,
       marker,
       stackName: `${this.settings.serviceName}-pipeline`,
-      nodeVersion: DEFAULTS.nodeVersion,
+      nodeVersion: this.nodeRelease.major,
       files: this.ownership.rows(),
       extraSections: this.sections,
       // What the tasks do, as the gates set them up (RepositoryGates).

@@ -33,7 +33,7 @@ export const DEFAULTS = {
   maxCount: 4,
   branch: 'main',
   buildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
-  nodeVersion: '20',
+  nodeVersion: '24',
 } as const;
 
 /**

@@ -4,12 +4,19 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { CicdServiceProject } from '../../src';
-import { NODE_BASE_IMAGE } from '../../src/project/service-dockerfile';
+import { NODE_RELEASES } from '../../src/shared/node-versions';
+import { DEFAULTS } from '../../src/shared/service-settings';
 import { synthInPlace } from '../project/helpers';
 
+const NODE_BASE_IMAGE = NODE_RELEASES[DEFAULTS.nodeVersion].baseImage;
+/** The Node.js release of the base image, from its tag ("24.19.0" in "node:24.19.0-bookworm-slim"). */
+const NODE_RELEASE = /:(\d+\.\d+\.\d+)-/.exec(NODE_BASE_IMAGE)![1];
+
 // Builds the generated Dockerfile with buildah (vfs storage, chroot isolation: no daemon, no
-// privileges beyond root) on a local stand-in for the base image, runs the image, checks the
-// health endpoint and the shutdown, then checks that a source-only change reuses the dependency layers.
+// privileges beyond root) on a stand-in for the base image made here, since no image can be
+// pulled: the same Node.js release (its binary from the npm package node-linux-<arch>) and this
+// machine's npm. Runs the image, checks the health endpoint and the shutdown, then checks that a
+// source-only change with a new version reuses the dependency layers.
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -19,16 +26,18 @@ const storage = ['--root', path.join(work, 'storage'), '--runroot', path.join(wo
 const repo = path.join(work, 'repo');
 const HEALTH = '/ready';
 const PORT_IN_IMAGE = 3000;
+const FIRST_VERSION = '0123abcd';
 
 function buildah(args: string[], options: { cwd?: string } = {}): string {
   return execFileSync('buildah', [...storage, ...args], { encoding: 'utf-8', timeout: STEP_TIMEOUT_MS, cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 });
 }
 
-/** Builds the repository's Dockerfile; returns the build output and how long it took. */
-function build(tag: string): { output: string; seconds: number } {
+/** Builds the repository's Dockerfile as buildspec.yml does (with SERVICE_VERSION); returns the output and how long it took. */
+function build(tag: string, version: string): { output: string; seconds: number } {
   const started = Date.now();
   const result = spawnSync('buildah', [...storage, 'bud', '--format', 'docker', '--isolation', 'chroot', '--network', 'host',
-    '--layers', '--pull=never', '-t', tag, '.'], { cwd: repo, encoding: 'utf-8', timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+    '--layers', '--pull=never', '--build-arg', `SERVICE_VERSION=${version}`, '-t', tag, '.'],
+  { cwd: repo, encoding: 'utf-8', timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
   const output = `${result.stdout}${result.stderr}`;
   if (result.status !== 0) throw new Error(`buildah bud failed (${result.status ?? result.signal}):\n${output}`);
   return { output, seconds: (Date.now() - started) / 1000 };
@@ -72,6 +81,16 @@ function commandOf(pid: number): string {
   }
 }
 
+/** The node binary of the base image's release, from the npm registry (the package holds the official build). */
+function nodeBinary(): string {
+  const dir = path.join(work, 'node-package');
+  fs.mkdirSync(dir);
+  const tarball = execFileSync('npm', ['pack', `node-linux-${process.arch}@${NODE_RELEASE}`, '--pack-destination', dir, '--silent'],
+    { encoding: 'utf-8', timeout: STEP_TIMEOUT_MS }).trim().split('\n').pop()!;
+  execFileSync('tar', ['-xzf', path.join(dir, tarball), '-C', dir, 'package/bin/node'], { timeout: STEP_TIMEOUT_MS });
+  return path.join(dir, 'package', 'bin', 'node');
+}
+
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -82,7 +101,7 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
-describe('the generated Dockerfile', () => {
+describe(`the generated Dockerfile, built on a locally made stand-in of ${NODE_BASE_IMAGE} (Node.js ${NODE_RELEASE}), not the real image`, () => {
   const report: Record<string, unknown> = {};
   let first: { output: string; seconds: number };
 
@@ -96,8 +115,10 @@ describe('the generated Dockerfile', () => {
       healthCheckPath: HEALTH,
       dockerRuntimeEnv: { GREETING_SOURCE: 'image-test' },
     }));
-    execFileSync('bash', [path.join(__dirname, 'make-base-image.sh'), NODE_BASE_IMAGE, ...storage], { stdio: ['ignore', 'ignore', 'inherit'], timeout: STEP_TIMEOUT_MS });
-    first = build('service:first');
+    execFileSync('bash', [path.join(__dirname, 'make-base-image.sh'), NODE_BASE_IMAGE, nodeBinary(), ...storage],
+      { stdio: ['ignore', 'ignore', 'inherit'], timeout: STEP_TIMEOUT_MS });
+    report.baseImage = `a stand-in made here of ${NODE_BASE_IMAGE}: Node.js ${NODE_RELEASE} from npm, not the real image`;
+    first = build('service:first', FIRST_VERSION);
     report.firstBuildSeconds = first.seconds;
   });
 
@@ -110,9 +131,15 @@ describe('the generated Dockerfile', () => {
     fs.writeFileSync(path.resolve(__dirname, '..', '..', 'test-reports', 'image-test.json'), `${JSON.stringify(report, null, 2)}\n`);
   });
 
-  test('builds both stages from the pinned base image', () => {
+  test('builds both stages from the stand-in of the pinned base image, which runs its Node.js release', () => {
     expect(first.output).toContain(`[1/2] STEP 1/7: FROM ${NODE_BASE_IMAGE} AS build`);
     expect(first.output).toMatch(new RegExp(`\\[2/2\\] STEP 1/\\d+: FROM ${NODE_BASE_IMAGE.replace(/[.]/g, '\\.')}\\n`));
+    const ctr = buildah(['from', 'service:first']).trim();
+    try {
+      expect(buildah(['run', '--isolation', 'chroot', ctr, '--', 'node', '--version']).trim()).toBe(`v${NODE_RELEASE}`);
+    } finally {
+      buildah(['rm', ctr]);
+    }
   });
 
   test('the image runs node as the node user, with the port, environment and health check', () => {
@@ -120,7 +147,8 @@ describe('the generated Dockerfile', () => {
     expect(config.User).toBe('node');
     expect(config.Cmd).toEqual(['node', 'dist/src/server.js']);
     expect(config.WorkingDir).toBe('/app');
-    expect(config.Env).toEqual(expect.arrayContaining([`PORT=${PORT_IN_IMAGE}`, 'NODE_ENV=production', 'GREETING_SOURCE=image-test']));
+    expect(config.Env).toEqual(expect.arrayContaining([`PORT=${PORT_IN_IMAGE}`, 'NODE_ENV=production', 'GREETING_SOURCE=image-test',
+      `SERVICE_VERSION=${FIRST_VERSION}`]));
     expect(Object.keys(config.ExposedPorts)).toEqual([`${PORT_IN_IMAGE}/tcp`]);
     expect(config.Healthcheck.Test.join(' ')).toContain(HEALTH);
   });
@@ -164,7 +192,8 @@ describe('the generated Dockerfile', () => {
       });
       report.secondsToHealthy = (Date.now() - started) / 1000;
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(await res.json()).toMatchObject({ status: 'ok', service: 'orders-api' });
+      // The contract of the pipeline's check after a deploy: 200 and the image tag as the version.
+      expect(await res.json()).toMatchObject({ status: 'ok', service: 'orders-api', version: FIRST_VERSION });
       expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
 
       // buildah run does not forward signals: send SIGTERM to node inside the container directly.
@@ -181,10 +210,10 @@ describe('the generated Dockerfile', () => {
     }
   });
 
-  test('a change to the service sources alone reuses the dependency layers', () => {
+  test('a change to the service sources alone, with a new version, reuses the dependency layers', () => {
     const app = path.join(repo, 'service', 'src', 'app.ts');
     fs.writeFileSync(app, fs.readFileSync(app, 'utf-8').replace('Hello from ${SERVICE_NAME}', 'Hi from ${SERVICE_NAME}'));
-    const second = build('service:second');
+    const second = build('service:second', '89abcdef');
     report.cachedRebuildSeconds = second.seconds;
     const steps = cachedSteps(second.output);
     report.cachedSteps = `${steps.filter((s) => s.cached).length} of ${steps.length}`;

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Builds, from scratch, a stand-in for the official Node.js image under the name the generated
-# Dockerfile uses (no registry can be reached here): this machine's node binary with the shared
-# libraries it loads, its npm, a static busybox for /bin/sh, a "node" user (uid 1000), /tmp and the
-# CA certificates this machine trusts.
-# Usage: make-base-image.sh <image name> <buildah global options...>
+# Dockerfile uses (no registry of images can be reached here): the given node binary (the release
+# of the real image, from npm) with the shared libraries it loads, this machine's npm, a static
+# busybox for /bin/sh, a "node" user (uid 1000), /tmp and the CA certificates this machine trusts.
+# It is not the real image: only what the Dockerfile and the service use of it.
+# Usage: make-base-image.sh <image name> <node binary> <buildah global options...>
 set -euo pipefail
 image=$1
-shift
+node_bin=$(readlink -f "$2")
+shift 2
 B=(buildah "$@")
 
-node_bin=$(readlink -f "$(command -v node)")
 npm_root=$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)
 busybox_bin=$(readlink -f "$(command -v busybox)")
 [ -f "$npm_root/bin/npm-cli.js" ] || { echo "npm not found next to $(command -v npm)" >&2; exit 1; }

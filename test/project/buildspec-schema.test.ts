@@ -28,13 +28,17 @@ describe('the buildspec schema', () => {
     expect(spec.phases.install.commands).toEqual(['n 20']);
   });
 
-  test('declares the JUnit reports and the imagedefinitions.json artifact', () => {
+  test('declares the JUnit reports, the artifact of imagedefinitions.json and the templates, and the exported image tag', () => {
     const spec = generated();
     expect(spec.version).toBe(0.2);
     expect(spec.reports['unit-tests']).toEqual({ 'base-directory': 'test-reports', 'files': ['**/*.xml'], 'file-format': 'JUNITXML' });
-    expect(spec.artifacts).toEqual({ files: ['imagedefinitions.json'] });
-    expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: 20 });
-    expect(spec.env).toEqual({ variables: { DOCKER_BUILDKIT: '1' } });
+    expect(spec.artifacts).toEqual({ files: ['imagedefinitions.json', 'cdk.out/**/*'] });
+    expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: 24 });
+    expect(spec.env).toEqual({ 'variables': { DOCKER_BUILDKIT: '1' }, 'exported-variables': ['IMAGE_TAG'] });
+  });
+
+  test('takes the templates from the output folder that cdk.json names', () => {
+    expect(generated({ cdkout: 'build/cdk' }).artifacts.files).toEqual(['imagedefinitions.json', 'build/cdk/**/*']);
   });
 
   test.each<[string, (spec: any) => void, RegExp]>([
