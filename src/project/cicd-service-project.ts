@@ -4,6 +4,7 @@ import { awscdk, SampleFile, SampleReadme } from 'projen';
 import { BuildSpec, BuildSpecExtras } from './buildspec';
 import { FastToolchain } from './fast-toolchain';
 import { FileOwnership } from './managed-files';
+import { OverwriteGuard } from './overwrite-guard';
 import { SampleService } from './sample-service';
 import { DockerfileExtras, ServiceDockerfile } from './service-dockerfile';
 import { ReadmeSectionContent, ServiceReadme } from './service-readme';
@@ -302,6 +303,12 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     });
     new ServiceReadme(this, settings, extras.readmeSections, ownership, renderer);
     new RepositoryGates(this, gates);
+    // After every component that adds files, ServiceReadme included: it checks them all before
+    // the first write. `projen new --from` has just written package.json with npm.
+    new OverwriteGuard(this, {
+      ownable: (file) => FileOwnership.accepts(file),
+      exempt: process.env.PROJEN_CREATE_PROJECT === 'true' ? ['package.json'] : [],
+    });
     // Last, so that it sees the files as every other component left them.
     new UnchangedFileTimes(this);
   }

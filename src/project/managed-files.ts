@@ -49,6 +49,11 @@ export class FileOwnership {
     return new Set(ownedFiles as string[]);
   }
 
+  /** Whether `ownedFiles` accepts `path`. */
+  public static accepts(path: string): boolean {
+    return TEMPLATE_MANAGED_FILES.some((f) => f.path === path);
+  }
+
   private readonly userFiles: FileOwnershipRow[] = [];
 
   constructor(private readonly project: Project, private readonly owned: ReadonlySet<string>) {}
