@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, SampleFile, SampleReadme } from 'projen';
+import { awscdk, SampleFile } from 'projen';
 import { BuildSpec, BuildSpecExtras } from './buildspec';
 import { FastToolchain } from './fast-toolchain';
 import { FileOwnership } from './managed-files';
 import { OverwriteGuard } from './overwrite-guard';
 import { SampleService } from './sample-service';
 import { DockerfileExtras, ServiceDockerfile } from './service-dockerfile';
-import { ReadmeSectionContent, ServiceReadme } from './service-readme';
+import { OperationsGuide, ReadmeSectionContent, renderReadmeSample } from './service-readme';
 import { TemplateRenderer } from './template-renderer';
 import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
@@ -92,7 +92,8 @@ export interface CicdServiceOptions {
   /**
    * Template-managed files that you take over: each is written once if it is missing and never
    * regenerated, so your edits survive `npx projen` and template upgrades. Allowed: "Dockerfile",
-   * ".dockerignore", "buildspec.yml", "README.md", "src/service-settings.ts".
+   * ".dockerignore", "buildspec.yml", "docs/operations.md", "src/service-settings.ts". "README.md"
+   * is accepted and has no effect (with a warning): the README is always yours.
    *
    * @default - the template manages all of them
    */
@@ -125,8 +126,8 @@ export interface CicdServiceOptions {
   readonly buildspecExtraCommands?: BuildSpecExtraCommands;
 
   /**
-   * Extra sections at the end of the managed README.md, so that you can document the service
-   * without taking the README over.
+   * Extra sections at the end of the operating guide, `docs/operations.md` (the managed README.md
+   * of earlier versions), so that you can add to it without taking it over.
    *
    * @default - none
    */
@@ -177,7 +178,7 @@ export interface BuildSpecExtraCommands {
 }
 
 /**
- * A section added to the generated README.md.
+ * A section added to the operating guide, `docs/operations.md`.
  */
 export interface ReadmeSection {
   /** Heading of the section: one line, without "#". */
@@ -211,7 +212,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       ownedFiles: FileOwnership.validate(o.ownedFiles),
       dockerfile: ServiceDockerfile.validate(o.dockerignoreExtra, o.dockerRuntimeEnv),
       buildspec: BuildSpec.validate(o.buildspecExtraCommands),
-      readmeSections: ServiceReadme.validate(o.readmeExtraSections),
+      readmeSections: OperationsGuide.validate(o.readmeExtraSections),
     };
   }
 
@@ -245,9 +246,12 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     const settings = CicdServiceProject.resolveSettings(options);
     const extras = CicdServiceProject.resolveExtras(options);
     const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
+    const renderer = new TemplateRenderer();
     super({
       sampleCode: false,
       github: false,
+      // The team's README: written once, when missing; it links to the managed operating guide.
+      readme: { contents: renderReadmeSample(settings, renderer) },
       ...options,
       // `projen new` writes projen's own default cdkVersion, older than the stack needs.
       cdkVersion: versionLower(options.cdkVersion, MIN_CDK_VERSION) ? MIN_CDK_VERSION : options.cdkVersion,
@@ -269,12 +273,6 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }],
     });
 
-    // The README is generated (ServiceReadme) instead of projen's one-line sample.
-    for (const child of this.node.children) {
-      if (child instanceof SampleReadme) this.node.tryRemoveChild(child.node.id);
-    }
-
-    const renderer = new TemplateRenderer();
     const view = { ...settings, packageName: PACKAGE_NAME, gates };
     const ownership = new FileOwnership(this, extras.ownedFiles);
 
@@ -290,6 +288,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       contents: renderer.render('app/main.test.ts', view),
     });
     ownership.addUserFile('.projenrc.ts', 'The options of this repository');
+    ownership.addUserFile('README.md', 'What the repository is, for your team; links to this guide');
     ownership.addUserFile(path.posix.join(this.srcdir, this.appEntrypoint), 'The CDK app: add stacks or constructs here');
     ownership.addUserFile(path.posix.join(this.testdir, 'main.test.ts'), 'Tests of the CDK app');
 
@@ -301,9 +300,9 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       description: 'Fails if a template-managed file was edited by hand instead of through .projenrc.ts',
       exec: 'cicd-service-check-managed',
     });
-    new ServiceReadme(this, settings, extras.readmeSections, ownership, renderer);
+    new OperationsGuide(this, settings, extras.readmeSections, ownership, renderer);
     new RepositoryGates(this, gates);
-    // After every component that adds files, ServiceReadme included: it checks them all before
+    // After every component that adds files, OperationsGuide included: it checks them all before
     // the first write. `projen new --from` has just written package.json with npm.
     new OverwriteGuard(this, {
       ownable: (file) => FileOwnership.accepts(file),

@@ -12,11 +12,23 @@ export interface ReadmeSectionContent {
 
 const TITLE = /^[^\u0000-\u001f\u007f#]{1,120}$/;
 
+/** Where the operating guide lives in a generated repository. */
+export const OPERATIONS_GUIDE = 'docs/operations.md';
+
 /**
- * The repository's `README.md`: how to deploy, push, watch and troubleshoot, what it costs, and
- * who owns which file. Managed unless listed in `ownedFiles`; `readmeExtraSections` adds content.
+ * The repository's `README.md`, a sample that projen writes once when it is missing and never
+ * again: what the repository is, and a link to the operating guide. A team's README is the team's.
  */
-export class ServiceReadme extends Component {
+export function renderReadmeSample(settings: ServiceSettings, renderer = new TemplateRenderer()): string {
+  return renderer.render('repo/README.md', { ...settings, guide: OPERATIONS_GUIDE });
+}
+
+/**
+ * The operating guide, `docs/operations.md`: how to deploy, push, watch and troubleshoot, what it
+ * costs, and who owns which file. Managed unless listed in `ownedFiles`, so that it follows the
+ * stack it describes; `readmeExtraSections` appends sections.
+ */
+export class OperationsGuide extends Component {
   /** Validates `readmeExtraSections`. */
   public static validate(sections: unknown): ReadmeSectionContent[] {
     if (sections === undefined) return [];
@@ -49,11 +61,11 @@ export class ServiceReadme extends Component {
     this.renderer = renderer;
   }
 
-  /** Renders the README once every component has added its files, so the ownership table is complete. */
+  /** Renders the guide once every component has added its files, so the ownership table is complete. */
   public preSynthesize(): void {
     if (this.written) return;
     this.written = true;
-    this.ownership.addTemplateFile('README.md', (marker) => this.renderer.render('repo/README.md', {
+    this.ownership.addTemplateFile(OPERATIONS_GUIDE, (marker) => this.renderer.render('repo/operations.md', {
       ...this.settings,
       marker,
       stackName: `${this.settings.serviceName}-pipeline`,

@@ -37,8 +37,9 @@ describe('a repository generated with non-default options', () => {
     expect(read('service/src/app.ts')).toContain("export const SERVICE_NAME = 'billing';");
     expect(JSON.parse(read('service/package.json')).name).toBe('billing');
     expect(read('src/service-settings.ts')).toContain('containerPort: 3000');
-    expect(read('README.md')).toContain('git push -u origin trunk');
-    expect(read('README.md')).toContain('512 CPU units, 1024 MiB');
+    expect(read('docs/operations.md')).toContain('git push -u origin trunk');
+    expect(read('docs/operations.md')).toContain('512 CPU units, 1024 MiB');
+    expect(read('README.md')).toContain('# billing\n');
   });
 
   test('its build ran the service tests and the CDK tests, with JUnit reports', () => {

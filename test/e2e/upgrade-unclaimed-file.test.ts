@@ -17,16 +17,17 @@ function commit(dir: string, message: string): void {
   sh(`git add -A && git -c user.name=t -c user.email=t@example.com commit -qm "${message}"`, dir);
 }
 
-/** The file that version 1 leaves to the team and version 2 manages. */
-const FILE = 'README.md';
-/** Version 1: projen's sample README (written once, the team's), as before the template managed it. */
+/**
+ * The file that version 1 leaves to the team and version 2 manages: the operating guide, as if
+ * version 2 introduced it. (README.md, which was the same case when it was projen's sample and a
+ * later version managed it, is now always the team's.)
+ */
+const FILE = 'docs/operations.md';
+/** Version 1: the current package without the operating guide. */
 const WITHOUT_MANAGED_FILE = {
-  'lib/project/cicd-service-project.js': (text: string) => [
-    replaceOnce(/if \(child instanceof projen_1\.SampleReadme\)/, 'if (false)'),
-    replaceOnce(/new service_readme_1\.ServiceReadme\([^;]*\);/, ''),
-  ].reduce((t, edit) => edit(t), text),
+  'lib/project/cicd-service-project.js': replaceOnce(/new service_readme_1\.OperationsGuide\([^;]*\);/, ''),
 };
-const TEAM_TEXT = '# Orders\n\nThe team\'s notes: on call, dashboards, contacts.\n';
+const TEAM_TEXT = '# Operations\n\nThe team\'s runbook: on call, dashboards, contacts.\n';
 
 describe('an upgrade that starts managing a file the team already has', () => {
   let dir: string;
