@@ -4,6 +4,7 @@ import { awscdk, SampleFile } from 'projen';
 import { BuildSpec, BuildSpecExtras } from './buildspec';
 import { FastToolchain } from './fast-toolchain';
 import { FileOwnership } from './managed-files';
+import { checkOptionNames } from './option-names';
 import { OverwriteGuard } from './overwrite-guard';
 import { SampleService } from './sample-service';
 import { DockerfileExtras, ServiceDockerfile } from './service-dockerfile';
@@ -243,6 +244,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
 
   constructor(options: CicdServiceProjectOptions) {
     // Validate before projen creates a single component: a bad option must not leave files behind.
+    // .projenrc.ts runs without a type check, so a misspelled option name is caught here.
+    checkOptionNames(options);
     const settings = CicdServiceProject.resolveSettings(options);
     const extras = CicdServiceProject.resolveExtras(options);
     const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
