@@ -217,6 +217,23 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     };
   }
 
+  /**
+   * The aws-cdk-lib version to use: `cdkVersion`, raised to what the pipeline stack needs.
+   * `projen new` passes projen's own default (an older version) and renders `.projenrc.ts` from
+   * the arguments it records in `__new__`: they get the raised version too, so the generated
+   * `.projenrc.ts` shows the version in use. (`@pjnew` cannot set it: it would need `cdkVersion`
+   * declared again in this package's options, which projen new rejects as a duplicate.)
+   */
+  private static resolveCdkVersion(options: CicdServiceProjectOptions): {
+    options: { cdkVersion: string; __new__?: unknown };
+    raisedFrom?: string;
+  } {
+    if (!versionLower(options.cdkVersion, MIN_CDK_VERSION)) return { options: { cdkVersion: options.cdkVersion } };
+    const init = (options as unknown as { __new__?: { args?: Record<string, unknown> } }).__new__;
+    if (init === undefined) return { options: { cdkVersion: MIN_CDK_VERSION }, raisedFrom: options.cdkVersion };
+    return { options: { cdkVersion: MIN_CDK_VERSION, __new__: { ...init, args: { ...init.args, cdkVersion: MIN_CDK_VERSION } } } };
+  }
+
   private static resolveSettings(options: CicdServiceProjectOptions): ServiceSettings {
     const o = options as unknown as Record<string, unknown>;
     return resolveServiceSettings({
@@ -250,15 +267,21 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     const extras = CicdServiceProject.resolveExtras(options);
     const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
     const renderer = new TemplateRenderer();
+    const cdk = CicdServiceProject.resolveCdkVersion(options);
     super({
       sampleCode: false,
       github: false,
+      // A service is not an npm package: nothing reads an .npmignore.
+      npmignoreEnabled: false,
       // The team's README: written once, when missing; it links to the managed operating guide.
       readme: { contents: renderReadmeSample(settings, renderer) },
       ...options,
-      // `projen new` writes projen's own default cdkVersion, older than the stack needs.
-      cdkVersion: versionLower(options.cdkVersion, MIN_CDK_VERSION) ? MIN_CDK_VERSION : options.cdkVersion,
+      ...cdk.options,
     });
+    if (cdk.raisedFrom !== undefined) {
+      this.logger.warn(`cdkVersion ${cdk.raisedFrom} is older than the ${MIN_CDK_VERSION} that the pipeline stack needs: `
+        + `aws-cdk-lib ^${MIN_CDK_VERSION} is used. Set cdkVersion: '${MIN_CDK_VERSION}' (or later) in .projenrc.ts.`);
+    }
     this._settings = settings;
     this.serviceName = settings.serviceName;
     this.containerPort = settings.containerPort;
