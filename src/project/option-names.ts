@@ -45,6 +45,34 @@ function assemblyDirs(): Record<string, string> {
 let names: ReadonlySet<string> | undefined;
 
 /**
+ * Parsing projen's assembly (3 MB) is most of the check's time, so the names are kept in
+ * node_modules/.cache, keyed on the size and time of both assemblies: an install that changes
+ * either one makes the next synth read them again.
+ */
+function cache(dirs: Record<string, string>): { file?: string; key: string } {
+  const key = Object.values(dirs).map((d) => {
+    const st = fs.statSync(path.join(d, '.jsii'));
+    return `${d}:${st.size}:${st.mtimeMs}`;
+  }).join('|');
+  const nodeModules = path.dirname(dirs.projen);
+  const file = path.basename(nodeModules) === 'node_modules'
+    ? path.join(nodeModules, '.cache', 'cicd-service-template', 'option-names.json') : undefined;
+  return { file, key };
+}
+
+function readCache(file: string | undefined, key: string): string[] | undefined {
+  if (file === undefined) return undefined;
+  try {
+    const cached = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    return cached.key === key && Array.isArray(cached.names) ? cached.names : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let pendingCache: (() => void) | undefined;
+
+/**
  * Every option of `CicdServiceProjectOptions`, inherited ones included, as the jsii assemblies of
  * this package and of the installed projen declare them: the same source `projen new` reads its
  * flags from, so a newer projen's options are known without a change here.
@@ -52,6 +80,12 @@ let names: ReadonlySet<string> | undefined;
 export function knownOptionNames(): ReadonlySet<string> {
   if (names) return names;
   const dirs = assemblyDirs();
+  const { file, key } = cache(dirs);
+  const cached = readCache(file, key);
+  if (cached) {
+    names = new Set(cached);
+    return names;
+  }
   const assemblies = new Map<string, Assembly>();
   const assembly = (fqn: string): Assembly => {
     const module = fqn.split('.')[0];
@@ -69,6 +103,17 @@ export function knownOptionNames(): ReadonlySet<string> {
   };
   visit(OPTIONS_FQN);
   names = found;
+  if (file !== undefined) {
+    // Written once the options passed the check: a rejected synth writes nothing.
+    pendingCache = () => {
+      try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, JSON.stringify({ key, names: [...found] }));
+      } catch {
+        // a read-only node_modules: the next synth reads the assemblies again
+      }
+    };
+  }
   return names;
 }
 
@@ -80,7 +125,11 @@ export function checkOptionNames(options: object): void {
   const keys = Object.entries(options).filter(([, value]) => value !== undefined).map(([key]) => key);
   const known = knownOptionNames();
   const unknown = keys.filter((k) => !known.has(k));
-  if (unknown.length === 0) return;
+  if (unknown.length === 0) {
+    pendingCache?.();
+    pendingCache = undefined;
+    return;
+  }
   const key = unknown[0];
   const candidates = [...known].filter((k) => !PROJEN_KEYS.includes(k));
   const guess = closest(key, candidates);

@@ -56,4 +56,34 @@ describe('option names', () => {
     expect(projenNew.length).toBeGreaterThan(100);
     expect([...knownOptionNames()].sort()).toEqual([...projenNew, '__new__'].sort());
   });
+
+  describe('the cache in node_modules/.cache', () => {
+    const file = path.join(path.dirname(require.resolve('projen/package.json')), '..', '.cache', 'cicd-service-template', 'option-names.json');
+    const fresh = () => {
+      let mod: typeof import('../../src/project/option-names') | undefined;
+      // A fresh copy of the module: a synth runs in a new process, without the names in memory.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      jest.isolateModules(() => { mod = require('../../src/project/option-names'); });
+      return mod!;
+    };
+
+    test('is written after a check that passed, and read by the next synth while the assemblies are the same', () => {
+      fs.rmSync(file, { force: true });
+      const first = fresh();
+      expect(() => first.checkOptionNames({ contianerPort: 1 })).toThrow('Invalid option "contianerPort"');
+      expect(fs.existsSync(file)).toBe(false);
+      first.checkOptionNames({ containerPort: 1 });
+      const cached = JSON.parse(fs.readFileSync(file, 'utf-8'));
+      expect(cached.names.length).toBe(knownOptionNames().size);
+
+      fs.writeFileSync(file, JSON.stringify({ ...cached, names: ['onlyThis'] }));
+      expect([...fresh().knownOptionNames()]).toEqual(['onlyThis']);
+    });
+
+    test('is ignored when an assembly changed (another size or time)', () => {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify({ key: 'an older install', names: ['onlyThis'] }));
+      expect(fresh().knownOptionNames().has('containerPort')).toBe(true);
+    });
+  });
 });
