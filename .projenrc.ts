@@ -26,7 +26,8 @@ const project = new cdk.JsiiProject({
   // Tests run against the current releases (cdk-nag needs a recent aws-cdk-lib).
   peerDependencyOptions: { pinnedDevDependency: false },
   // dockerfile-utils, ajv and yaml: the `cicd-service-gates` command that generated repositories run in their tests.
-  bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1'],
+  // fastest-levenshtein: the closest valid name in the error for a misspelled option.
+  bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1', 'fastest-levenshtein@^1.0.16'],
   // cicd-service-check-managed: generated repositories run it as `npx projen check:managed`.
   // cicd-service-gates: their quality gates (Dockerfile lint, buildspec schema check).
   // cicd-service-parallel: their test task, which runs the unit tests and the gates at the same time.

@@ -1,13 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, SampleReadme } from 'projen';
+import { awscdk } from 'projen';
 import { BuildSpec, BuildSpecExtras } from './buildspec';
 import { CdkAppFiles } from './cdk-app-files';
 import { FastToolchain } from './fast-toolchain';
 import { FileOwnership } from './managed-files';
+import { OperationsGuide, ReadmeSectionContent, renderReadmeSample } from './operations-guide';
+import { checkOptionNames } from './option-names';
+import { OverwriteGuard } from './overwrite-guard';
 import { SampleService } from './sample-service';
 import { DockerfileExtras, ServiceDockerfile } from './service-dockerfile';
-import { ReadmeSectionContent, ServiceReadme } from './service-readme';
 import { TemplateRenderer } from './template-renderer';
 import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
@@ -39,7 +41,8 @@ export interface CicdServiceOptions extends ServiceOptions {
   /**
    * Template-managed files that you take over: each is written once if it is missing and never
    * regenerated, so your edits survive `npx projen` and template upgrades. Allowed: "Dockerfile",
-   * ".dockerignore", "buildspec.yml", "README.md", "src/service-settings.ts".
+   * ".dockerignore", "buildspec.yml", "docs/operations.md", "src/service-settings.ts". "README.md"
+   * is accepted and has no effect (with a warning): the README is always yours.
    *
    * @default - the template manages all of them
    */
@@ -72,8 +75,8 @@ export interface CicdServiceOptions extends ServiceOptions {
   readonly buildspecExtraCommands?: BuildSpecExtraCommands;
 
   /**
-   * Extra sections at the end of the managed README.md, so that you can document the service
-   * without taking the README over.
+   * Extra sections at the end of the operating guide, `docs/operations.md` (the managed README.md
+   * of earlier versions), so that you can add to it without taking it over.
    *
    * @default - none
    */
@@ -125,7 +128,7 @@ export interface BuildSpecExtraCommands {
 }
 
 /**
- * A section added to the generated README.md.
+ * A section added to the operating guide, `docs/operations.md`.
  */
 export interface ReadmeSection {
   /** Heading of the section: one line, without "#". */
@@ -159,8 +162,25 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       ownedFiles: FileOwnership.validate(o.ownedFiles),
       dockerfile: ServiceDockerfile.validate(o.dockerignoreExtra, o.dockerRuntimeEnv),
       buildspec: BuildSpec.validate(o.buildspecExtraCommands),
-      readmeSections: ServiceReadme.validate(o.readmeExtraSections),
+      readmeSections: OperationsGuide.validate(o.readmeExtraSections),
     };
+  }
+
+  /**
+   * The aws-cdk-lib version to use: `cdkVersion`, raised to what the pipeline stack needs.
+   * `projen new` passes projen's own default (an older version) and renders `.projenrc.ts` from
+   * the arguments it records in `__new__`: they get the raised version too, so the generated
+   * `.projenrc.ts` shows the version in use. (`@pjnew` cannot set it: it would need `cdkVersion`
+   * declared again in this package's options, which projen new rejects as a duplicate.)
+   */
+  private static resolveCdkVersion(options: CicdServiceProjectOptions): {
+    options: { cdkVersion: string; __new__?: unknown };
+    raisedFrom?: string;
+  } {
+    if (!versionLower(options.cdkVersion, MIN_CDK_VERSION)) return { options: { cdkVersion: options.cdkVersion } };
+    const init = (options as unknown as { __new__?: { args?: Record<string, unknown> } }).__new__;
+    if (init === undefined) return { options: { cdkVersion: MIN_CDK_VERSION }, raisedFrom: options.cdkVersion };
+    return { options: { cdkVersion: MIN_CDK_VERSION, __new__: { ...init, args: { ...init.args, cdkVersion: MIN_CDK_VERSION } } } };
   }
 
   private static resolveSettings(options: CicdServiceProjectOptions): ServiceSettings {
@@ -193,19 +213,30 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
 
   constructor(options: CicdServiceProjectOptions) {
     // Validate before projen creates a single component: a bad option must not leave files behind.
+    // .projenrc.ts runs without a type check, so a misspelled option name is caught here.
+    checkOptionNames(options);
     const settings = CicdServiceProject.resolveSettings(options);
     const node = resolveNodeRelease((options as unknown as Record<string, unknown>).nodeVersion, settings.buildImage);
     CdkAppFiles.checkEntryPoints(options.outdir ?? process.cwd(), ['src/main.ts', 'test/main.test.ts']);
     const extras = CicdServiceProject.resolveExtras(options);
     const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
+    const renderer = new TemplateRenderer();
+    const cdk = CicdServiceProject.resolveCdkVersion(options);
     super({
       sampleCode: false,
       github: false,
+      // A service is not an npm package: nothing reads an .npmignore.
+      npmignoreEnabled: false,
+      // The team's README: written once, when missing; it links to the managed operating guide.
+      readme: { contents: renderReadmeSample(settings, renderer) },
       ...options,
       devDeps: withTypesNode(options.devDeps, node),
-      // `projen new` writes projen's own default cdkVersion, older than the stack needs.
-      cdkVersion: versionLower(options.cdkVersion, MIN_CDK_VERSION) ? MIN_CDK_VERSION : options.cdkVersion,
+      ...cdk.options,
     });
+    if (cdk.raisedFrom !== undefined) {
+      this.logger.warn(`cdkVersion ${cdk.raisedFrom} is older than the ${MIN_CDK_VERSION} that the pipeline stack needs: `
+        + `aws-cdk-lib ^${MIN_CDK_VERSION} is used. Set cdkVersion: '${MIN_CDK_VERSION}' (or later) in .projenrc.ts.`);
+    }
     this._settings = settings;
     this.serviceName = settings.serviceName;
     this.containerPort = settings.containerPort;
@@ -223,14 +254,10 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }],
     });
 
-    // The README is generated (ServiceReadme) instead of projen's one-line sample.
-    for (const child of this.node.children) {
-      if (child instanceof SampleReadme) this.node.tryRemoveChild(child.node.id);
-    }
-
-    const renderer = new TemplateRenderer();
     const ownership = new FileOwnership(this, extras.ownedFiles);
     new CdkAppFiles(this, ownership, renderer, { packageName: PACKAGE_NAME, settings, serviceOptions: serviceOptionsOf(options, settings), gates });
+
+    ownership.addUserFile('README.md', 'What the repository is, for your team; links to this guide');
 
     new SampleService(this, settings, node, ownership, renderer);
     new ServiceDockerfile(this, settings, node, extras.dockerfile, ownership, renderer);
@@ -244,8 +271,14 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       description: 'Fails if a template-managed file was edited by hand instead of through .projenrc.ts',
       exec: 'cicd-service-check-managed',
     });
-    new ServiceReadme(this, settings, node, extras.readmeSections, ownership, renderer);
+    new OperationsGuide(this, settings, node, extras.readmeSections, ownership, renderer);
     new RepositoryGates(this, gates);
+    // After every component that adds files, OperationsGuide included: it checks them all before
+    // the first write. `projen new --from` has just written package.json with npm.
+    new OverwriteGuard(this, {
+      ownable: (file) => FileOwnership.accepts(file),
+      exempt: process.env.PROJEN_CREATE_PROJECT === 'true' ? ['package.json'] : [],
+    });
     // Last, so that it sees the files as every other component left them.
     new UnchangedFileTimes(this);
   }

@@ -5,23 +5,31 @@ import { InvalidOptionError } from '../shared/service-settings';
 export interface TemplateManagedFile {
   /** Path relative to the repository root. */
   readonly path: string;
-  /** What the file is for, as the README's table says it. */
+  /** What the file is for, as the guide's table says it. */
   readonly purpose: string;
 }
 
 /**
  * The template-managed files of a generated repository: the one list that the components write
- * from, that `ownedFiles` is validated against and that the README's ownership table shows.
+ * from, that `ownedFiles` is validated against and that the guide's ownership table shows.
  */
 export const TEMPLATE_MANAGED_FILES: readonly TemplateManagedFile[] = [
   { path: 'Dockerfile', purpose: 'Builds the service image (multi-stage, non-root)' },
   { path: '.dockerignore', purpose: 'Keeps local build output out of the image build' },
   { path: 'buildspec.yml', purpose: 'CodeBuild: tests, builds and pushes the image, writes imagedefinitions.json' },
-  { path: 'README.md', purpose: 'This guide' },
+  { path: 'docs/operations.md', purpose: 'This guide' },
   { path: 'src/service-settings.ts', purpose: 'Settings of the pipeline stack, from the options in .projenrc.ts' },
 ];
 
-/** One row of the README's ownership table. */
+/**
+ * Paths that `ownedFiles` still accepts although the template no longer manages them: a
+ * `.projenrc.ts` written for an earlier version keeps working, with a warning.
+ */
+const FORMERLY_MANAGED: Readonly<Record<string, string>> = {
+  'README.md': 'README.md is always yours: the template writes it once, when it is missing, and never again',
+};
+
+/** One row of the guide's ownership table. */
 export interface FileOwnershipRow {
   readonly path: string;
   readonly owner: 'template' | 'you';
@@ -30,7 +38,7 @@ export interface FileOwnershipRow {
 
 /**
  * Writes the template-managed files as managed or user-owned files, following `ownedFiles`, and
- * records every file's owner for the README.
+ * records every file's owner for the operating guide.
  */
 export class FileOwnership {
   /**
@@ -42,16 +50,26 @@ export class FileOwnership {
     const list = `a list of template-managed files among ${allowed.map((p) => JSON.stringify(p)).join(', ')}`;
     if (!Array.isArray(ownedFiles)) throw new InvalidOptionError('ownedFiles', ownedFiles, list);
     for (const entry of ownedFiles) {
-      if (typeof entry !== 'string' || !allowed.includes(entry)) {
+      if (typeof entry !== 'string' || !(allowed.includes(entry) || entry in FORMERLY_MANAGED)) {
         throw new InvalidOptionError('ownedFiles', entry, list);
       }
     }
     return new Set(ownedFiles as string[]);
   }
 
+  /** Whether `ownedFiles` accepts `path`. */
+  public static accepts(path: string): boolean {
+    return TEMPLATE_MANAGED_FILES.some((f) => f.path === path);
+  }
+
   private readonly userFiles: FileOwnershipRow[] = [];
 
-  constructor(private readonly project: Project, private readonly owned: ReadonlySet<string>) {}
+  constructor(private readonly project: Project, private readonly owned: ReadonlySet<string>) {
+    for (const path of owned) {
+      const why = FORMERLY_MANAGED[path];
+      if (why) project.logger.warn(`ownedFiles: "${path}" has no effect and can be removed: ${why}.`);
+    }
+  }
 
   /** Whether the user has taken `path` over. */
   public isOwned(path: string): boolean {
@@ -80,7 +98,7 @@ export class FileOwnership {
     }
   }
 
-  /** Records files that the user owns from the start (samples), for the README. */
+  /** Records files that the user owns from the start (samples), for the guide. */
   public addUserFile(path: string, purpose: string): void {
     this.userFiles.push({ path, owner: 'you', purpose });
   }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { developerEnv, packedTarball } from './generated-repository';
+import { editedTarball } from './versions';
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -10,31 +11,6 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 function sh(cmd: string, cwd: string): string {
   return execSync(cmd, { cwd, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'], env: developerEnv() });
-}
-
-/**
- * Makes the "next version" of the package from the current tarball: the same code with a real
- * content change in one managed template and in one user-owned template, and a higher version.
- */
-function nextVersionTarball(current: string, changes: Record<string, (text: string) => string>): string {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-next-'));
-  execFileSync('tar', ['xzf', current, '-C', work]);
-  const pkgDir = path.join(work, 'package');
-  for (const [file, change] of Object.entries(changes)) {
-    const p = path.join(pkgDir, 'templates', file);
-    fs.writeFileSync(p, change(fs.readFileSync(p, 'utf-8')));
-  }
-  const pkgJson = path.join(pkgDir, 'package.json');
-  const pkg = JSON.parse(fs.readFileSync(pkgJson, 'utf-8'));
-  pkg.version = '99.0.0';
-  fs.writeFileSync(pkgJson, JSON.stringify(pkg, null, 2));
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-next-pkg-'));
-  // The bundled dependencies are already inside package/node_modules; pack them as they are.
-  execFileSync('npm', ['pack', '--pack-destination', out], { cwd: pkgDir, stdio: ['ignore', 'ignore', 'inherit'] });
-  const tgz = fs.readdirSync(out).find((f) => f.endsWith('.tgz'))!;
-  const target = path.join(out, 'cicd-service-template.tgz');
-  fs.renameSync(path.join(out, tgz), target);
-  return target;
 }
 
 function files(dir: string): string[] {
@@ -53,9 +29,11 @@ describe('upgrading a generated repository to a new template version', () => {
 
   beforeAll(() => {
     const v1 = packedTarball();
-    const v2 = nextVersionTarball(v1, {
-      [MANAGED_TEMPLATE]: (t) => `${MARK_MANAGED}\n${t}`,
-      [OWNED_TEMPLATE]: (t) => `${MARK_OWNED}\n${t}`,
+    // The next version: the same code with a real content change in one managed template and in
+    // one user-owned template.
+    const v2 = editedTarball(v1, '99.0.0', {
+      [`templates/${MANAGED_TEMPLATE}`]: (t) => `${MARK_MANAGED}\n${t}`,
+      [`templates/${OWNED_TEMPLATE}`]: (t) => `${MARK_OWNED}\n${t}`,
     });
 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-upgrade-'));

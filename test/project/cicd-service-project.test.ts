@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { LogLevel } from 'projen';
 import { synthSnapshot } from 'projen/lib/util/synth';
-import { freshOutdir, newProject } from './helpers';
+import { freshOutdir, newProject, synthInPlace } from './helpers';
 import { CicdServiceProject, CicdServiceProjectOptions } from '../../src';
+import { MIN_CDK_VERSION } from '../../src/shared/service-settings';
 
 
 describe('CicdServiceProject', () => {
@@ -46,6 +48,38 @@ describe('CicdServiceProject', () => {
     const peerMin = String(pkg.peerDependencies['aws-cdk-lib']).replace(/^\^/, '');
     expect(synthSnapshot(newProject())['package.json'].dependencies['aws-cdk-lib']).toBe(`^${peerMin}`);
     expect(synthSnapshot(newProject({ cdkVersion: '2.300.1' }))['package.json'].dependencies['aws-cdk-lib']).toBe('^2.300.1');
+  });
+
+  test('says so when it raises a cdkVersion set in .projenrc.ts', () => {
+    const warnings: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { warnings.push(args.join(' ')); });
+    try {
+      // projen's logger is off in tests unless a level is given.
+      newProject({ cdkVersion: '2.189.1', logging: { level: LogLevel.WARN } });
+      newProject({ cdkVersion: MIN_CDK_VERSION, logging: { level: LogLevel.WARN } });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings.filter((w) => w.includes('cdkVersion'))).toEqual([
+      expect.stringContaining(`cdkVersion 2.189.1 is older than the ${MIN_CDK_VERSION} that the pipeline stack needs: aws-cdk-lib ^${MIN_CDK_VERSION} is used.`),
+    ]);
+  });
+
+  test('projen new renders the aws-cdk-lib version in use into .projenrc.ts, not projen\'s older default', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-project-'));
+    const args = { name: 'orders-api', defaultReleaseBranch: 'main', cdkVersion: '2.189.1', projenrcTs: true };
+    // What projen new passes: its arguments, and under __new__ what to render into .projenrc.ts
+    // (here for a type of projen itself, which resolves without installing this package).
+    synthInPlace(new CicdServiceProject({ ...args, outdir, __new__: { fqn: 'projen.awscdk.AwsCdkTypeScriptApp', args, comments: 'none' } } as CicdServiceProjectOptions));
+    const rc = fs.readFileSync(path.join(outdir, '.projenrc.ts'), 'utf-8');
+    expect(rc).toContain(`cdkVersion: "${MIN_CDK_VERSION}"`);
+    expect(rc).not.toContain('2.189.1');
+  });
+
+  test('writes no .npmignore: a service is not an npm package', () => {
+    const out = synthSnapshot(newProject());
+    expect(out['.npmignore']).toBeUndefined();
+    expect(out['.projen/files.json'].files).not.toContain('.npmignore');
   });
 
   test('derives the service name from the project name', () => {

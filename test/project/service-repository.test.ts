@@ -2,6 +2,7 @@ import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { LogLevel } from 'projen';
 import * as semver from 'semver';
 import * as YAML from 'yaml';
 import { freshOutdir, newProject, synth, synthInPlace } from './helpers';
@@ -124,7 +125,7 @@ describe('nodeVersion', () => {
     expect(out['service/package-lock.json'].packages['node_modules/@types/node'].version).toBe(release.typesNode.version);
     // The service's tests compile against the root's @types/node.
     expect(out['package.json'].devDependencies['@types/node']).toBe(release.typesNode.range);
-    expect(out['README.md']).toContain(`Node.js ${release.major}`);
+    expect(out['docs/operations.md']).toContain(`Node.js ${release.major}`);
   });
 
   test('accepts the major as a number, as a command-line flag may give it', () => {
@@ -205,60 +206,129 @@ describe('the Dockerfile', () => {
   });
 });
 
-describe('the README', () => {
+describe('the operating guide', () => {
+  const GUIDE = 'docs/operations.md';
+
   test('uses the options', () => {
-    const readme: string = synth({ serviceName: 'billing', containerPort: 3000, healthCheckPath: '/ready', branch: 'trunk' })['README.md'];
-    expect(readme).toContain('# billing\n');
-    expect(readme).toContain('git push -u origin trunk');
-    expect(readme).toContain('codecommit::<region>://billing');
-    expect(readme).toContain('https://git-codecommit.<region>.amazonaws.com/v1/repos/billing');
-    expect(readme).toContain('| Container port | `3000` |');
-    expect(readme).toContain('GET /ready');
-    expect(readme).toContain('--stack-name billing-pipeline');
+    const guide: string = synth({ serviceName: 'billing', containerPort: 3000, healthCheckPath: '/ready', branch: 'trunk' })[GUIDE];
+    expect(guide).toContain('# billing: operating guide\n');
+    expect(guide).toContain('git push -u origin trunk');
+    expect(guide).toContain('codecommit::<region>://billing');
+    expect(guide).toContain('https://git-codecommit.<region>.amazonaws.com/v1/repos/billing');
+    expect(guide).toContain('| Container port | `3000` |');
+    expect(guide).toContain('GET /ready');
+    expect(guide).toContain('deploys billing-pipeline, and nothing else');
+    expect(guide).toContain('| `production` | `billing-production` | as the pipeline | yes | 256 CPU units, 512 MiB | 1 (autoscaling up to 4) |');
+  });
+
+  test('draws the pipeline with its environments and approvals, and prices each environment', () => {
+    const guide: string = synth({ environments: [{ name: 'dev' }, { name: 'prod-eu', requireApproval: true, cpu: 1024, memory: 2048, desiredCount: 3 }] })[GUIDE];
+    expect(guide).toContain([
+      '```mermaid',
+      'flowchart LR',
+      '  push["git push (main)"] --> source[Source] --> build[Build] --> update[UpdatePipeline]',
+      '  update --> env_dev["dev: tag, stack, rollout, verify"]',
+      '  env_dev --> env_prod_eu_approval{"approve prod-eu"} --> env_prod_eu["prod-eu: tag, stack, rollout, verify"]',
+      '```',
+    ].join('\n'));
+    // 0.25 vCPU and 0.5 GB for 730 hours: 9.01; 3 x (1 vCPU, 2 GB): 3 x 36.04 = 108.12; the load
+    // balancer's 16.43; public IPv4 at 3.65 per address.
+    expect(guide).toContain('| `dev` | 9.01 USD | 16.43 USD | 10.95 USD (3 addresses: the load balancer\'s two and one per task) | 36.39 USD |');
+    expect(guide).toContain('| `prod-eu` | 108.12 USD | 16.43 USD | 18.25 USD (5 addresses: the load balancer\'s two and one per task) | 142.80 USD |');
+    expect(guide).not.toContain('Environments in other accounts');
+    const cross: string = synth({ pipelineAccount: '111111111111', pipelineRegion: 'eu-west-1', environments: [{ name: 'prod', account: '222222222222' }] })[GUIDE];
+    expect(cross).toContain('--trust 111111111111');
   });
 
   test('covers deploying, the first deploy, costs, troubleshooting and security', () => {
-    const readme: string = synth()['README.md'];
-    for (const text of ['npx cdk bootstrap', 'npx projen deploy', 'aws codepipeline get-pipeline-state', '0 running tasks',
+    const guide: string = synth()[GUIDE];
+    for (const text of ['npx cdk bootstrap', 'npx projen deploy', 'aws codepipeline get-pipeline-state', 'The first run', 'npx projen destroy',
       'Application Load Balancer', 'NAT gateway', 'circuit breaker', 'MFA', 'CloudTrail', 'least privilege', 'git-remote-codecommit']) {
-      expect(readme).toContain(text);
+      expect(guide).toContain(text);
     }
   });
 
-  test('replaces projen\'s sample README and is managed', () => {
-    const out = synth();
-    expect(out['README.md']).toContain(PROJEN_MARKER);
-    expect(out['README.md']).not.toContain('replace this');
+  test('is managed', () => {
+    const outdir = freshOutdir();
+    synthInPlace(newProject({ outdir }));
+    expect(fs.readFileSync(path.join(outdir, GUIDE), 'utf-8')).toContain(PROJEN_MARKER);
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, '.projen', 'files.json'), 'utf-8')).files).toContain(GUIDE);
   });
 
   test('lists who owns every file, from the same list the components use', () => {
-    const readme: string = synth({ ownedFiles: ['buildspec.yml'] })['README.md'];
+    const guide: string = synth({ ownedFiles: ['buildspec.yml'] })[GUIDE];
     for (const file of TEMPLATE_MANAGED_FILES) {
       const owner = file.path === 'buildspec.yml' ? 'you' : 'template';
-      expect(readme).toContain(`| \`${file.path}\` | ${owner} | ${file.purpose} |`);
+      expect(guide).toContain(`| \`${file.path}\` | ${owner} | ${file.purpose} |`);
     }
-    expect(readme).toContain('| `package.json` | template |');
-    expect(readme).toContain('| `service/` | you |');
-    expect(readme).toContain('| `src/main.ts` | you |');
+    expect(guide).toContain('| `package.json` | template |');
+    expect(guide).toContain('| `service/` | you |');
+    expect(guide).toContain('| `src/main.ts` | you |');
+    expect(guide).toContain('| `README.md` | you |');
   });
 
-  test('adds extra sections at the end', () => {
-    const readme: string = synth({ readmeExtraSections: [{ title: 'On call', body: 'Page **us**.\n' }, { title: 'Links', body: '- [docs](https://example.com)' }] })['README.md'];
-    expect(readme.trimEnd().endsWith('## On call\n\nPage **us**.\n\n## Links\n\n- [docs](https://example.com)')).toBe(true);
+  test('readmeExtraSections adds sections at its end', () => {
+    const guide: string = synth({ readmeExtraSections: [{ title: 'On call', body: 'Page **us**.\n' }, { title: 'Links', body: '- [docs](https://example.com)' }] })[GUIDE];
+    expect(guide.trimEnd().endsWith('## On call\n\nPage **us**.\n\n## Links\n\n- [docs](https://example.com)')).toBe(true);
+  });
+});
+
+describe('the README', () => {
+  test('is the team\'s: a sample without a marker that says what the repository is and links to the guide', () => {
+    const readme: string = synth({ serviceName: 'billing', branch: 'trunk' })['README.md'];
+    expect(readme).toContain('# billing\n');
+    expect(readme).toContain('`trunk`');
+    expect(readme).toContain('[docs/operations.md](docs/operations.md)');
+    expect(readme).not.toContain(PROJEN_MARKER);
+    expect(readme).not.toContain('replace this');
+  });
+
+  test('is written once and then left alone, options changed or not', () => {
+    const outdir = freshOutdir();
+    synthInPlace(newProject({ outdir }));
+    fs.writeFileSync(path.join(outdir, 'README.md'), '# Ours\n');
+    synthInPlace(newProject({ outdir, serviceName: 'billing' }));
+    expect(fs.readFileSync(path.join(outdir, 'README.md'), 'utf-8')).toBe('# Ours\n');
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, '.projen', 'files.json'), 'utf-8')).files).not.toContain('README.md');
+  });
+
+  test('upgrading from the managed README of earlier versions: replaced once by the sample, then the team\'s', () => {
+    const outdir = freshOutdir();
+    synthInPlace(newProject({ outdir }));
+    // The repository as the earlier version left it: README.md managed (marker, read-only, listed).
+    fs.rmSync(path.join(outdir, 'docs'), { recursive: true });
+    const readme = path.join(outdir, 'README.md');
+    fs.writeFileSync(readme, `<!-- ${PROJEN_MARKER}. To modify, edit .projenrc.ts and run "npx projen". -->\n# orders-api\n\n## Deploy\n`);
+    fs.chmodSync(readme, 0o444);
+    const manifest = path.join(outdir, '.projen', 'files.json');
+    const listed = JSON.parse(fs.readFileSync(manifest, 'utf-8'));
+    listed.files = [...listed.files.filter((f: string) => f !== 'docs/operations.md'), 'README.md'].sort();
+    fs.chmodSync(manifest, 0o644);
+    fs.writeFileSync(manifest, JSON.stringify(listed));
+
+    synthInPlace(newProject({ outdir }));
+
+    const sample = fs.readFileSync(readme, 'utf-8');
+    expect(sample).not.toContain(PROJEN_MARKER);
+    expect(sample).toContain('[docs/operations.md](docs/operations.md)');
+    expect(fs.readFileSync(path.join(outdir, 'docs', 'operations.md'), 'utf-8')).toContain('## Deploy');
+    fs.appendFileSync(readme, '\nOur notes.\n');
+    synthInPlace(newProject({ outdir }));
+    expect(fs.readFileSync(readme, 'utf-8')).toContain('Our notes.');
   });
 });
 
 describe('ownedFiles', () => {
   test('an owned file is written once, without a marker, and then left alone', () => {
     const outdir = freshOutdir();
-    synthInPlace(newProject({ outdir, ownedFiles: ['Dockerfile', 'README.md'] }));
+    synthInPlace(newProject({ outdir, ownedFiles: ['Dockerfile', 'docs/operations.md'] }));
     const first = fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf-8');
     expect(first).toContain('FROM public.ecr.aws/docker/library/node');
     expect(first).not.toContain(PROJEN_MARKER);
-    expect(fs.readFileSync(path.join(outdir, 'README.md'), 'utf-8')).not.toContain(PROJEN_MARKER);
+    expect(fs.readFileSync(path.join(outdir, 'docs', 'operations.md'), 'utf-8')).not.toContain(PROJEN_MARKER);
 
     fs.writeFileSync(path.join(outdir, 'Dockerfile'), 'FROM scratch\n');
-    synthInPlace(newProject({ outdir, ownedFiles: ['Dockerfile', 'README.md'], containerPort: 9000 }));
+    synthInPlace(newProject({ outdir, ownedFiles: ['Dockerfile', 'docs/operations.md'], containerPort: 9000 }));
     expect(fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf-8')).toBe('FROM scratch\n');
     const files = JSON.parse(fs.readFileSync(path.join(outdir, '.projen', 'files.json'), 'utf-8')).files;
     expect(files).not.toContain('Dockerfile');
@@ -272,6 +342,18 @@ describe('ownedFiles', () => {
     fs.writeFileSync(path.join(outdir, 'Dockerfile'), 'FROM scratch\n');
     synthInPlace(newProject({ outdir }));
     expect(fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf-8')).toContain(`FROM ${NODE_BASE_IMAGE} AS build`);
+  });
+
+  test('"README.md", the managed README of earlier versions, is accepted and ignored with a warning', () => {
+    const warnings: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { warnings.push(args.join(' ')); });
+    try {
+      // projen's logger is off in tests unless a level is given.
+      newProject({ ownedFiles: ['README.md'], logging: { level: LogLevel.WARN } });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings.join('\n')).toContain('ownedFiles: "README.md" has no effect and can be removed: README.md is always yours');
   });
 
   test('src/service-settings.ts can be owned too', () => {
@@ -290,7 +372,7 @@ describe('no GitHub files in a CodeCommit repository', () => {
 
 describe('option validation', () => {
   test.each<[string, unknown, RegExp]>([
-    ['ownedFiles', ['Dockerfile', 'package.json'], /Invalid option "ownedFiles": got "package.json"; expected a list of template-managed files among "Dockerfile", ".dockerignore", "buildspec.yml", "README.md", "src\/service-settings.ts"/],
+    ['ownedFiles', ['Dockerfile', 'package.json'], /Invalid option "ownedFiles": got "package.json"; expected a list of template-managed files among "Dockerfile", ".dockerignore", "buildspec.yml", "docs\/operations.md", "src\/service-settings.ts"/],
     ['ownedFiles', 'Dockerfile', /"ownedFiles": got "Dockerfile"/],
     ['dockerRuntimeEnv', { 'BAD-NAME': 'x' }, /"dockerRuntimeEnv": got "BAD-NAME"; expected variable names/],
     ['dockerRuntimeEnv', { PORT: '80' }, /"dockerRuntimeEnv": got "PORT".*other than PORT/],

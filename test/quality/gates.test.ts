@@ -182,8 +182,8 @@ describe('gates in the generated repository', () => {
     expect(tasks.test.steps).toEqual([{ name: 'Run test:unit and the gates at the same time', execArgs: ['cicd-service-parallel', 'test:unit', 'gates', '--'], receiveArgs: true }]);
     expect(tasks['test:unit'].steps.map((s: any) => s.spawn ?? s.execArgs?.[0])).toEqual(['jest', 'eslint', 'service:test']);
     // The README says so.
-    expect(f['README.md']).toContain('`npx projen test:unit` (Jest, ESLint, the service tests) and `npx projen gates`');
-    expect(f['README.md']).toContain('`cdk.json` sets `cicd-service-template:builtinValidation` to `false`');
+    expect(f['docs/operations.md']).toContain('`npx projen test:unit` (Jest, ESLint, the service tests) and `npx projen gates`');
+    expect(f['docs/operations.md']).toContain('`cdk.json` sets `cicd-service-template:builtinValidation` to `false`');
     expect(f['package.json'].devDependencies['cicd-service-template']).toBeDefined();
     // build runs test, whose synth gate writes cdk.out: post-compile does not synthesize again.
     expect(tasks['post-compile'].steps ?? []).toEqual([]);
@@ -202,8 +202,8 @@ describe('gates in the generated repository', () => {
     // ...and test runs its steps one after the other.
     expect(tasks.test.steps.map((s: any) => s.spawn ?? s.execArgs?.[0])).toEqual(['jest', 'eslint', 'service:test', 'gates']);
     expect(tasks['test:unit']).toBeUndefined();
-    expect(f['README.md']).not.toContain('test:unit');
-    expect(f['README.md']).not.toContain('builtinValidation');
+    expect(f['docs/operations.md']).not.toContain('test:unit');
+    expect(f['docs/operations.md']).not.toContain('builtinValidation');
     // ...and so does every synth.
     expect(f['cdk.json'].context ?? {}).not.toHaveProperty([QualityGates.BUILTIN_VALIDATION_CONTEXT]);
     expect(f['src/service-settings.ts']).toContain('cdkNag: false,');
@@ -213,7 +213,7 @@ describe('gates in the generated repository', () => {
     const f = files({ qualityGates: { strictSynth: false } });
     expect(f['.projen/tasks.json'].tasks['gates:synth'].steps).toEqual([{ exec: 'cdk synth -q' }]);
     expect(f['cdk.json'].context ?? {}).not.toHaveProperty([QualityGates.BUILTIN_VALIDATION_CONTEXT]);
-    expect(f['README.md']).not.toContain('builtinValidation');
+    expect(f['docs/operations.md']).not.toContain('builtinValidation');
     // cdk-nag is still on: test runs test:unit and the gates at the same time.
     expect(f['.projen/tasks.json'].tasks['test:unit']).toBeDefined();
   });

@@ -1,4 +1,5 @@
 import { Component, Project } from 'projen';
+import { environmentCost } from './environment-costs';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
 import { RepositoryGates } from '../gates/repository-gates';
@@ -13,11 +14,23 @@ export interface ReadmeSectionContent {
 
 const TITLE = /^[^\u0000-\u001f\u007f#]{1,120}$/;
 
+/** Where the operating guide lives in a generated repository. */
+export const OPERATIONS_GUIDE = 'docs/operations.md';
+
 /**
- * The repository's `README.md`: how to deploy, push, watch and troubleshoot, what it costs, and
- * who owns which file. Managed unless listed in `ownedFiles`; `readmeExtraSections` adds content.
+ * The repository's `README.md`, a sample that projen writes once when it is missing and never
+ * again: what the repository is, and a link to the operating guide. A team's README is the team's.
  */
-export class ServiceReadme extends Component {
+export function renderReadmeSample(settings: ServiceSettings, renderer = new TemplateRenderer()): string {
+  return renderer.render('repo/README.md', { ...settings, guide: OPERATIONS_GUIDE });
+}
+
+/**
+ * The operating guide, `docs/operations.md`: how to deploy, push, watch and troubleshoot, what it
+ * costs, and who owns which file. Managed unless listed in `ownedFiles`, so that it follows the
+ * stack it describes; `readmeExtraSections` appends sections.
+ */
+export class OperationsGuide extends Component {
   /** Validates `readmeExtraSections`. */
   public static validate(sections: unknown): ReadmeSectionContent[] {
     if (sections === undefined) return [];
@@ -52,14 +65,21 @@ export class ServiceReadme extends Component {
     this.renderer = renderer;
   }
 
-  /** Renders the README once every component has added its files, so the ownership table is complete. */
+  /** Renders the guide once every component has added its files, so the ownership table is complete. */
   public preSynthesize(): void {
     if (this.written) return;
     this.written = true;
-    this.ownership.addTemplateFile('README.md', (marker) => this.renderer.render('repo/README.md', {
+    this.ownership.addTemplateFile(OPERATIONS_GUIDE, (marker) => this.renderer.render('repo/operations.md', {
       ...this.settings,
       marker,
-      stackName: `${this.settings.serviceName}-pipeline`,
+      environments: this.settings.environments.map((e) => ({
+        ...e,
+        where: e.account || e.region ? `${e.account ?? 'the pipeline\'s account'}, ${e.region ?? 'the pipeline\'s region'}` : 'as the pipeline',
+        approval: e.requireApproval ? 'yes' : 'no',
+      })),
+      costs: this.settings.environments.map(environmentCost),
+      crossAccount: this.settings.environments.some((e) => e.account !== undefined && e.account !== this.settings.pipelineAccount),
+      diagram: pipelineDiagram(this.settings),
       nodeVersion: this.nodeRelease.major,
       files: this.ownership.rows(),
       extraSections: this.sections,
@@ -68,4 +88,21 @@ export class ServiceReadme extends Component {
       validationInGateOnly: this.project.components.some((c) => c instanceof RepositoryGates && c.validationInGateOnly),
     }));
   }
+}
+
+/** The lines of the Mermaid flowchart of the pipeline: its stages, and each environment after its approval. */
+export function pipelineDiagram(settings: ServiceSettings): string[] {
+  const lines = [`push["git push (${settings.branch})"] --> source[Source] --> build[Build] --> update[UpdatePipeline]`];
+  let previous = 'update';
+  for (const e of settings.environments) {
+    const node = `env_${e.name.replace(/-/g, '_')}`;
+    const box = `${node}["${e.name}: tag, stack, rollout, verify"]`;
+    if (e.requireApproval) {
+      lines.push(`${previous} --> ${node}_approval{"approve ${e.name}"} --> ${box}`);
+    } else {
+      lines.push(`${previous} --> ${box}`);
+    }
+    previous = node;
+  }
+  return lines;
 }

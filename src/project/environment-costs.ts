@@ -1,0 +1,52 @@
+import { EnvironmentSettings } from '../shared/service-settings';
+
+/**
+ * List prices used for the operating guide's cost table: US East (N. Virginia), Linux/x86, on
+ * demand, as AWS publishes them. They are estimates for a reader, not a bill.
+ */
+export const LIST_PRICES_USD = {
+  /** Fargate, per vCPU-hour. */
+  fargateVcpuHour: 0.04048,
+  /** Fargate, per GB-hour. */
+  fargateGbHour: 0.004445,
+  /** Application Load Balancer, per hour, before capacity units. */
+  loadBalancerHour: 0.0225,
+  /** A public IPv4 address, per hour. */
+  publicIpv4Hour: 0.005,
+} as const;
+
+/** Hours in an average month, as AWS's monthly estimates count them. */
+const HOURS_PER_MONTH = 730;
+
+/** The idle monthly cost of one environment, line by line, in USD rounded to cents. */
+export interface EnvironmentCost {
+  readonly name: string;
+  /** The environment's tasks at their desired count. */
+  readonly tasks: string;
+  /** The load balancer's hourly charge (capacity units come on top with traffic). */
+  readonly loadBalancer: string;
+  /** Public IPv4 addresses: the load balancer's two (one per Availability Zone) and one per task. */
+  readonly publicIpv4: string;
+  /** Public IPv4 addresses counted. */
+  readonly publicIpv4Count: number;
+  /** The sum of the lines above. */
+  readonly total: string;
+}
+
+/** The idle monthly cost of `environment` at its desired count. */
+export function environmentCost(environment: EnvironmentSettings): EnvironmentCost {
+  const perTaskHour = (environment.cpu / 1024) * LIST_PRICES_USD.fargateVcpuHour + (environment.memoryMiB / 1024) * LIST_PRICES_USD.fargateGbHour;
+  const tasks = perTaskHour * environment.desiredCount * HOURS_PER_MONTH;
+  const loadBalancer = LIST_PRICES_USD.loadBalancerHour * HOURS_PER_MONTH;
+  const publicIpv4Count = 2 + environment.desiredCount;
+  const publicIpv4 = publicIpv4Count * LIST_PRICES_USD.publicIpv4Hour * HOURS_PER_MONTH;
+  const usd = (n: number) => n.toFixed(2);
+  return {
+    name: environment.name,
+    tasks: usd(tasks),
+    loadBalancer: usd(loadBalancer),
+    publicIpv4: usd(publicIpv4),
+    publicIpv4Count,
+    total: usd(tasks + loadBalancer + publicIpv4),
+  };
+}
