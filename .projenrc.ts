@@ -30,7 +30,15 @@ const project = new cdk.JsiiProject({
   // cicd-service-check-managed: generated repositories run it as `npx projen check:managed`.
   // cicd-service-gates: their quality gates (Dockerfile lint, buildspec schema check).
   // cicd-service-parallel: their test task, which runs the unit tests and the gates at the same time.
-  bin: { 'cicd-service-check-managed': 'lib/cli/check-managed.js', 'cicd-service-gates': 'lib/gates/cli.js', 'cicd-service-parallel': 'lib/cli/parallel.js' },
+  // cicd-service-check-cache: their compile task, around the incremental type-check.
+  // cicd-service-prune-outputs: their service:test task, before the service is compiled.
+  bin: {
+    'cicd-service-check-managed': 'lib/cli/check-managed.js',
+    'cicd-service-gates': 'lib/gates/cli.js',
+    'cicd-service-parallel': 'lib/cli/parallel.js',
+    'cicd-service-check-cache': 'lib/cli/check-cache.js',
+    'cicd-service-prune-outputs': 'lib/cli/prune-outputs.js',
+  },
   devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'semver', '@types/semver', 'fast-check@^4.3.0'],
 
   publishToPypi: {
