@@ -120,8 +120,9 @@ project.addTask('test:polyglot', {
 project.eslint?.addIgnorePattern('test/polyglot/consumers/');
 project.tsconfigDev.addExclude('test/polyglot/consumers');
 
-// Every task evaluates this; projen's default starts `npx -c "node --print process.env.PATH"` (about
-// a second per task), while `echo` is a built-in of projen's task shell, which sets $PWD to the root.
+// Every task evaluates this; projen's default starts `npx -c "node --print process.env.PATH"` for
+// each task, while `echo` is a built-in of projen's task shell, which runs in the root (figures in
+// src/project/fast-toolchain.ts).
 project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
 
 // Side-by-side benchmark of a generated repository against projen's stock awscdk-app-ts; not part
