@@ -27,7 +27,8 @@ const project = new cdk.JsiiProject({
   peerDependencyOptions: { pinnedDevDependency: false },
   // dockerfile-utils, ajv and yaml: the `cicd-service-gates` command that generated repositories run in their tests.
   // concurrently and shell-quote: the `cicd-service-parallel` command of their test task.
-  bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1', 'concurrently@^9.2.5', 'shell-quote@^1.8.3'],
+  // semver: the project type raises a cdkVersion below what the pipeline stack needs.
+  bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1', 'concurrently@^9.2.5', 'shell-quote@^1.8.3', 'semver@^7.7.0'],
   // cicd-service-check-managed: generated repositories run it as `npx projen check:managed`.
   // cicd-service-gates: their quality gates (Dockerfile lint, buildspec schema check).
   // cicd-service-parallel: their test task, which runs the unit tests and the gates at the same time.
@@ -40,7 +41,7 @@ const project = new cdk.JsiiProject({
     'cicd-service-check-cache': 'lib/cli/check-cache.js',
     'cicd-service-prune-outputs': 'lib/cli/prune-outputs.js',
   },
-  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'semver', '@types/semver', 'fast-check@^4.3.0', '@types/shell-quote'],
+  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', '@types/semver', 'fast-check@^4.3.0', '@types/shell-quote'],
 
   publishToPypi: {
     distName: 'cicd-service-template',
