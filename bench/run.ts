@@ -229,7 +229,7 @@ interface Result {
   readonly runs: number;
   readonly edit: boolean;
   /** What the second column is: the stock awscdk-app-ts, or the repository generated from `--against`. */
-  readonly sides: Record<Side, string>;
+  readonly sides: Record<Side, { readonly title: string; readonly short: string }>;
   readonly machine: Record<string, unknown>;
   readonly results: ReturnType<typeof summarize>;
 }
@@ -242,7 +242,7 @@ function markdown(result: Result): string {
     `load average at start ${(m.loadAverageAtStart as number[]).join(' / ')}, at end ${(m.loadAverageAtEnd as number[]).join(' / ')}`,
     '(the machine was shared, so compare the ratio, measured in the same run, rather than the seconds).',
     '',
-    `| measurement | ${result.sides.generated} (s) | ${result.sides.stock} (s) | ratio | target | peak RSS, same order (MiB) |`,
+    `| measurement | ${result.sides.generated.title} (s) | ${result.sides.stock.title} (s) | ratio | target | peak RSS ${result.sides.generated.short} / ${result.sides.stock.short} (MiB) |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of result.results) {
@@ -362,9 +362,9 @@ function main(): void {
     const rows: Row[] = measurements.map((m) => ({
       id: m.id, title: m.title, target: options.against ? undefined : m.target, generated: [], stock: [],
     }));
-    const sides: Record<Side, string> = options.against
-      ? { generated: `generated from ${path.basename(tarball)}`, stock: `generated from ${path.basename(options.against)}` }
-      : { generated: 'generated', stock: 'stock awscdk-app-ts' };
+    const sides: Result['sides'] = options.against
+      ? { generated: { title: `generated from ${path.basename(tarball)}`, short: 'first' }, stock: { title: `generated from ${path.basename(options.against)}`, short: 'second' } }
+      : { generated: { title: 'generated', short: 'generated' }, stock: { title: 'stock awscdk-app-ts', short: 'stock' } };
     // Results are written after every round, so a run cut short still leaves its medians.
     const report = (rounds: number) => {
       const result = {
