@@ -106,9 +106,9 @@ project.addTask('test:image', {
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/image',
 });
 
-// projen's Java binding is not on Maven Central (io.github.cdklabs:projen stops at 0.54.11), so
-// the Java package is built against a binding made from the installed npm package, kept in a
-// Maven local repository under .tmp/.
+// The Maven mirror this repository is built with serves io.github.cdklabs:projen only at 0.54.11
+// (Maven Central itself has current versions), so the Java package is built against a binding
+// made from the installed npm package, kept in a Maven local repository under .tmp/.
 const packageJava = project.tasks.tryFind('package:java')!;
 packageJava.reset('bash scripts/java-deps.sh');
 packageJava.exec('jsii-pacmak -v --target java --maven-local-repository .tmp/m2');
