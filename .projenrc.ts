@@ -27,12 +27,22 @@ const project = new cdk.JsiiProject({
   peerDependencyOptions: { pinnedDevDependency: false },
   // dockerfile-utils, ajv and yaml: the `cicd-service-gates` command that generated repositories run in their tests.
   // fastest-levenshtein: the closest valid name in the error for a misspelled option.
-  bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1', 'fastest-levenshtein@^1.0.16'],
+  // concurrently and shell-quote: the `cicd-service-parallel` command of their test task.
+  // semver: the project type raises a cdkVersion below what the pipeline stack needs.
+  bundledDeps: ['mustache', 'dockerfile-utils@^0.16.0', 'ajv@^8.17.1', 'yaml@^2.8.1', 'fastest-levenshtein@^1.0.16', 'concurrently@^9.2.5', 'shell-quote@^1.8.3', 'semver@^7.7.0'],
   // cicd-service-check-managed: generated repositories run it as `npx projen check:managed`.
   // cicd-service-gates: their quality gates (Dockerfile lint, buildspec schema check).
   // cicd-service-parallel: their test task, which runs the unit tests and the gates at the same time.
-  bin: { 'cicd-service-check-managed': 'lib/cli/check-managed.js', 'cicd-service-gates': 'lib/gates/cli.js', 'cicd-service-parallel': 'lib/cli/parallel.js' },
-  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', 'semver', '@types/semver', 'fast-check@^4.3.0'],
+  // cicd-service-check-cache: their compile task, around the incremental type-check.
+  // cicd-service-prune-outputs: their service:test task, before the service is compiled.
+  bin: {
+    'cicd-service-check-managed': 'lib/cli/check-managed.js',
+    'cicd-service-gates': 'lib/gates/cli.js',
+    'cicd-service-parallel': 'lib/cli/parallel.js',
+    'cicd-service-check-cache': 'lib/cli/check-cache.js',
+    'cicd-service-prune-outputs': 'lib/cli/prune-outputs.js',
+  },
+  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', '@types/semver', 'fast-check@^4.3.0', '@types/shell-quote'],
 
   publishToPypi: {
     distName: 'cicd-service-template',
@@ -97,9 +107,9 @@ project.addTask('test:image', {
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --runInBand --coverage=false test/image',
 });
 
-// projen's Java binding is not on Maven Central (io.github.cdklabs:projen stops at 0.54.11), so
-// the Java package is built against a binding made from the installed npm package, kept in a
-// Maven local repository under .tmp/.
+// The Maven mirror this repository is built with serves io.github.cdklabs:projen only at 0.54.11
+// (Maven Central itself has current versions), so the Java package is built against a binding
+// made from the installed npm package, kept in a Maven local repository under .tmp/.
 const packageJava = project.tasks.tryFind('package:java')!;
 packageJava.reset('bash scripts/java-deps.sh');
 packageJava.exec('jsii-pacmak -v --target java --maven-local-repository .tmp/m2');
@@ -112,8 +122,9 @@ project.addTask('test:polyglot', {
 project.eslint?.addIgnorePattern('test/polyglot/consumers/');
 project.tsconfigDev.addExclude('test/polyglot/consumers');
 
-// Every task evaluates this; projen's default starts `npx -c "node --print process.env.PATH"` (about
-// a second per task), while `echo` is a built-in of projen's task shell, which sets $PWD to the root.
+// Every task evaluates this; projen's default starts `npx -c "node --print process.env.PATH"` for
+// each task, while `echo` is a built-in of projen's task shell, which runs in the root (figures in
+// src/project/fast-toolchain.ts).
 project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
 
 // Side-by-side benchmark of a generated repository against projen's stock awscdk-app-ts; not part

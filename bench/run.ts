@@ -8,8 +8,12 @@
  * bench/results/latest.json and bench/results/latest.md, and puts the table in README.md between
  * the `bench:start` and `bench:end` markers.
  *
+ * With `--against <tgz>`, the second repository is generated from that tarball instead (say, the
+ * package before a change): the same measurements compare two versions of the generated repository.
+ * The results then go to bench/results/against/ and README.md is left alone.
+ *
  * Usage: npx projen bench [--runs 5] [--only resynth,synth,synth-validated,test,build,new] [--tarball <tgz>]
- *                         [--edit] [--keep] [--no-readme] [--out <dir>]
+ *                         [--against <tgz>] [--edit] [--keep] [--no-readme] [--out <dir>]
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -45,6 +49,8 @@ interface Options {
   readonly runs: number;
   readonly only?: string[];
   readonly tarball?: string;
+  /** A tarball to generate the second repository from, instead of the stock awscdk-app-ts. */
+  readonly against?: string;
   readonly keep: boolean;
   readonly edit: boolean;
   readonly readme: boolean;
@@ -61,14 +67,19 @@ function parseArgs(argv: string[]): Options {
     throw new Error(`--runs must be a positive integer, got ${value('--runs')}`);
   }
   const only = value('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const against = value('--against');
+  if (against !== undefined && !fs.existsSync(against)) {
+    throw new Error(`--against: ${against} does not exist`);
+  }
   return {
     runs,
     only,
     tarball: value('--tarball'),
+    against: against && path.resolve(against),
     keep: argv.includes('--keep'),
     edit: argv.includes('--edit'),
-    readme: !argv.includes('--no-readme'),
-    out: path.resolve(value('--out') ?? path.join(ROOT, 'bench', 'results')),
+    readme: !against && !argv.includes('--no-readme'),
+    out: path.resolve(value('--out') ?? path.join(ROOT, 'bench', 'results', ...(against ? ['against'] : []))),
   };
 }
 
@@ -217,6 +228,8 @@ interface Result {
   readonly date: string;
   readonly runs: number;
   readonly edit: boolean;
+  /** What the second column is: the stock awscdk-app-ts, or the repository generated from `--against`. */
+  readonly sides: Record<Side, { readonly title: string; readonly short: string }>;
   readonly machine: Record<string, unknown>;
   readonly results: ReturnType<typeof summarize>;
 }
@@ -229,7 +242,7 @@ function markdown(result: Result): string {
     `load average at start ${(m.loadAverageAtStart as number[]).join(' / ')}, at end ${(m.loadAverageAtEnd as number[]).join(' / ')}`,
     '(the machine was shared, so compare the ratio, measured in the same run, rather than the seconds).',
     '',
-    '| measurement | generated (s) | stock awscdk-app-ts (s) | ratio | target | peak RSS generated / stock (MiB) |',
+    `| measurement | ${result.sides.generated.title} (s) | ${result.sides.stock.title} (s) | ratio | target | peak RSS ${result.sides.generated.short} / ${result.sides.stock.short} (MiB) |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of result.results) {
@@ -265,9 +278,14 @@ function main(): void {
     // The first `projen new` of each side also fills the npm cache, so the measured ones run warm.
     log('creating the generated repository');
     newGenerated(repo.generated, tarball);
-    log('creating the stock awscdk-app-ts repository');
-    newStock(repo.stock);
-    alignStock(repo.stock, repo.generated, tarball);
+    if (options.against) {
+      log(`creating the repository generated from ${options.against}`);
+      newGenerated(repo.stock, options.against);
+    } else {
+      log('creating the stock awscdk-app-ts repository');
+      newStock(repo.stock);
+      alignStock(repo.stock, repo.generated, tarball);
+    }
     // A first build of each, unmeasured: both start the measurements with the same warm caches.
     for (const side of SIDES) {
       log(`first build of ${side}`);
@@ -330,7 +348,8 @@ function main(): void {
         run: (side, round) => {
           const dir = fresh(side, round);
           try {
-            return side === 'generated' ? newGenerated(dir, tarball) : newStock(dir);
+            if (side === 'generated') return newGenerated(dir, tarball);
+            return options.against ? newGenerated(dir, options.against) : newStock(dir);
           } finally {
             fs.rmSync(dir, { recursive: true, force: true });
           }
@@ -339,13 +358,20 @@ function main(): void {
     ];
     const measurements = all.filter((m) => !options.only || options.only.includes(m.id));
 
-    const rows: Row[] = measurements.map((m) => ({ id: m.id, title: m.title, target: m.target, generated: [], stock: [] }));
+    // The targets are ratios to the stock app; two versions of the generated repository have none.
+    const rows: Row[] = measurements.map((m) => ({
+      id: m.id, title: m.title, target: options.against ? undefined : m.target, generated: [], stock: [],
+    }));
+    const sides: Result['sides'] = options.against
+      ? { generated: { title: `generated from ${path.basename(tarball)}`, short: 'first' }, stock: { title: `generated from ${path.basename(options.against)}`, short: 'second' } }
+      : { generated: { title: 'generated', short: 'generated' }, stock: { title: 'stock awscdk-app-ts', short: 'stock' } };
     // Results are written after every round, so a run cut short still leaves its medians.
     const report = (rounds: number) => {
       const result = {
         date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
         runs: rounds,
         edit: options.edit,
+        sides,
         machine: { ...machine, loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(1))) },
         totalMinutes: Number(((Date.now() - started) / 60000).toFixed(1)),
         results: summarize(rows),

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Java binding of the npm `projen` package this repository builds against into the
 # Maven local repository .tmp/m2 (skipped when that version is already there).
-# Maven Central serves io.github.cdklabs:projen only up to 0.54.11, so the Java package of
-# cicd-service-template, which depends on the current projen, needs this binding to build and to
-# be used. It is made with jsii-pacmak from the installed npm package, without javadoc.
+# The Maven mirror this repository is built with serves io.github.cdklabs:projen only at 0.54.11
+# (Maven Central itself has current versions), so the Java package of cicd-service-template, which
+# depends on the current projen, needs this binding to build and to be used here. It is made with jsii-pacmak from the installed npm package, without javadoc.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -1,59 +1,64 @@
 #!/usr/bin/env node
-import { ChildProcess, spawn } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
+import { Writable } from 'stream';
+import { CloseEvent, concurrently } from 'concurrently';
+import { quote } from 'shell-quote';
 
 /** A command that runs next to others. */
 export interface ParallelCommand {
-  /** How its output is headed. */
-  readonly label: string;
-  readonly command: string;
-  readonly args: string[];
+  /** How its output lines are prefixed. */
+  readonly name: string;
+  /** The program and its arguments (quoted for the shell that runs it). */
+  readonly argv: string[];
 }
 
-/** What a finished command left. */
-export interface ParallelResult {
-  readonly label: string;
+/** How the commands ended. */
+export interface ParallelOutcome {
+  /** 0 when every command passed; 1 when one failed; 128 + its number when a signal stopped the run. */
   readonly exitCode: number;
-  readonly seconds: number;
+  /** One line per command: its name, passed or failed, and how long it ran. */
+  readonly summary: string[];
 }
 
-/** The exit code of a process that a signal ended, as shells report it. */
-function signalExitCode(signal: NodeJS.Signals): number {
-  return 128 + (os.constants.signals[signal] ?? 0);
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function describe(event: CloseEvent, interrupted?: NodeJS.Signals): string {
+  const seconds = event.timings.durationSeconds.toFixed(1);
+  const how = event.killed ? `stopped by ${interrupted ?? 'a signal'}`
+    : event.exitCode === 0 ? 'passed'
+      : `failed (${typeof event.exitCode === 'number' ? `exit ${event.exitCode}` : `ended by ${event.exitCode}`})`;
+  return `${event.command.name}: ${how} in ${seconds} s`;
 }
 
 /**
- * Runs `commands` at the same time in `cwd`. Each one's output (stdout and stderr, in the order it
- * came) is held back and written to `out` in one block when the command ends, so that blocks do
- * not interleave. Every command runs to its end, even after another failed. `children` receives
- * the running processes (to pass a signal on to them).
+ * Runs `commands` at the same time in `cwd` with concurrently. Their output goes to `out` grouped
+ * per command, in the order of `commands` (the first one streams, the others follow when it ends),
+ * each line prefixed with the command's name. Every command runs to its end, even after another
+ * failed. Ctrl+C, a termination or a hang-up is passed on to every command (concurrently kills
+ * each one's process tree), and the run then fails with 128 + the signal's number.
  */
-export function runParallel(commands: ParallelCommand[], cwd: string, out: (text: string) => void,
-  children: Set<ChildProcess> = new Set(), env: NodeJS.ProcessEnv = process.env): Promise<ParallelResult[]> {
-  return Promise.all(commands.map((c) => new Promise<ParallelResult>((resolve) => {
-    const started = Date.now();
-    const chunks: Buffer[] = [];
-    const child = spawn(c.command, c.args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    child.stdout?.on('data', (d: Buffer) => chunks.push(d));
-    child.stderr?.on('data', (d: Buffer) => chunks.push(d));
-    let done = false;
-    const finish = (exitCode: number, how: string, extra = '') => {
-      // A process that cannot start emits 'error' and then 'close': report it once.
-      if (done) return;
-      done = true;
-      children.delete(child);
-      const seconds = (Date.now() - started) / 1000;
-      out(`----- ${c.label}: ${exitCode === 0 ? 'passed' : `failed (${how})`} in ${seconds.toFixed(1)} s -----\n`
-        + Buffer.concat(chunks).toString('utf-8') + extra);
-      resolve({ label: c.label, exitCode, seconds });
-    };
-    child.on('error', (e) => finish(127, 'did not start', `${e.message}\n`));
-    child.on('close', (code, signal) => signal
-      ? finish(signalExitCode(signal), `ended by ${signal}`)
-      : finish(code ?? 1, `exit ${code}`));
-  })));
+export async function runParallel(commands: ParallelCommand[], cwd: string, out: Writable = process.stdout): Promise<ParallelOutcome> {
+  // concurrently reports a command stopped by Ctrl+C as passed (exit 0): note the signal here.
+  let interrupted: NodeJS.Signals | undefined;
+  const note = (signal: NodeJS.Signals) => { interrupted = signal; };
+  SIGNALS.forEach((s) => process.on(s, note));
+  try {
+    const { result } = concurrently(commands.map((c) => ({ name: c.name, command: quote(c.argv) })), {
+      cwd,
+      group: true,
+      prefix: 'name',
+      outputStream: out,
+    });
+    // The list of close events, whether it resolves (all passed) or rejects (one failed).
+    const events = await result.then((e) => e, (e: CloseEvent[]) => e);
+    const ordered = [...events].sort((a, b) => a.index - b.index);
+    const failed = ordered.some((e) => e.exitCode !== 0);
+    const exitCode = interrupted ? 128 + (os.constants.signals[interrupted] ?? 0) : failed ? 1 : 0;
+    return { exitCode, summary: ordered.map((e) => describe(e, interrupted)) };
+  } finally {
+    SIGNALS.forEach((s) => process.off(s, note));
+  }
 }
 
 /** Splits `<task>... [-- <args>]`; returns an error message for a command line it cannot run. */
@@ -64,17 +69,17 @@ export function parseParallelArgs(argv: string[]): { tasks: string[]; args: stri
   if (tasks.length === 0 || tasks.some((t) => t.startsWith('-'))) {
     return 'usage: cicd-service-parallel <task>... [-- <arguments of the first task>]';
   }
-  // Output is held back until a task ends, and stdin is closed: a watcher would never show anything.
+  // Only the first task's output streams, and a watcher never ends: the other tasks would never show.
   if (args.some((a) => a === '--watch' || a === '--watchAll' || a.startsWith('--watch='))) {
     return `cicd-service-parallel cannot run ${tasks[0]} in watch mode: run its own task (npx projen test:watch)`;
   }
   return { tasks, args };
 }
 
-/** The command line that runs a projen task of the repository in `cwd` without npx. */
+/** The command that runs a projen task of the repository in `cwd` without npx. */
 export function projenTask(cwd: string, task: string, args: string[] = []): ParallelCommand {
   const projen = require.resolve('projen/bin/projen', { paths: [cwd] });
-  return { label: `projen ${[task, ...args].join(' ')}`, command: process.execPath, args: [projen, task, ...args] };
+  return { name: task, argv: [process.execPath, projen, task, ...args] };
 }
 
 /**
@@ -90,31 +95,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const cwd = process.cwd();
   const commands = parsed.tasks.map((t, i) => projenTask(cwd, t, i === 0 ? parsed.args : []));
-  process.stdout.write(`Running at the same time (each one's output follows when it ends): ${commands.map((c) => c.label).join(', ')}\n`);
-  // Ctrl+C, a cancelled build or a timeout: pass the signal on, so that no task runs on alone;
-  // each task's output so far is printed as it ends.
-  const children = new Set<ChildProcess>();
-  let interrupted: NodeJS.Signals | undefined;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]) {
-    process.on(signal, () => {
-      interrupted = signal;
-      for (const child of children) child.kill(signal);
-    });
+  process.stdout.write(`Running at the same time: ${commands.map((c) => c.name).join(', ')} (the output of each follows the one before)\n`);
+  const outcome = await runParallel(commands, cwd);
+  process.stdout.write(outcome.summary.map((line) => `${line}\n`).join(''));
+  if (outcome.exitCode === 1) {
+    process.stderr.write(`cicd-service-parallel: a task failed (see above) in ${path.basename(cwd)}\n`);
   }
-  // Colours survive the pipe when the output goes to a terminal.
-  const env = process.stdout.isTTY && !process.env.NO_COLOR ? { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } : process.env;
-  const results = await runParallel(commands, cwd, (text) => process.stdout.write(text), children, env);
-  if (interrupted) return signalExitCode(interrupted);
-  const failed = results.filter((r) => r.exitCode !== 0);
-  if (failed.length > 0) {
-    process.stderr.write(`${failed.map((r) => r.label).join(', ')} failed (see above) in ${path.basename(cwd)}\n`);
-    return 1;
-  }
-  return 0;
+  return outcome.exitCode;
 }
 
 if (require.main === module) {
-  // exitCode, not exit(): the held-back output must reach a piped stdout first.
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;

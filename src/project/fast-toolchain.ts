@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { awscdk, Component, javascript } from 'projen';
-import { editCommandSteps, nodeEval } from '../shared/task-steps';
+import { ESLINT_CACHE_DIR, TSC_BUILD_INFO } from '../cli/check-cache';
+import { editCommandSteps } from '../shared/task-steps';
 
 /** Runs TypeScript by transpiling each file with esbuild on load; it never type-checks. */
 const TSX = 'tsx@^4';
@@ -8,47 +9,10 @@ const TSX = 'tsx@^4';
 const SWC_JEST = '@swc/jest@^0.2';
 /** The swc compiler that `@swc/jest` loads; a native addon, so it runs in the Jest process. */
 const SWC_CORE = '@swc/core@^1';
-/** Where ESLint keeps the files that passed. */
-const ESLINT_CACHE_DIR = 'node_modules/.cache/eslint/';
 /** ESLint's cache: keyed on file content, so a checkout that only touches mtimes keeps it. */
 export const ESLINT_CACHE_ARGS = ['--cache', '--cache-strategy', 'content', '--cache-location', ESLINT_CACHE_DIR];
-
-/**
- * A command that deletes the type-check record and ESLint's cache when npm installed since, and
- * notes when this check starts (see `recordCheckCommand`).
- */
-function forgetCachesCommand(): string {
-  return nodeEval([
-    "const fs = require('fs');",
-    'const mtime = (f) => fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0;',
-    `if (mtime('${NPM_INSTALL_RECORD}') > mtime('${TSC_BUILD_INFO}')) {`,
-    `fs.rmSync('${TSC_BUILD_INFO}', { force: true });`,
-    `fs.rmSync('${ESLINT_CACHE_DIR}', { recursive: true, force: true }); }`,
-    `fs.mkdirSync('${TSC_CACHE_DIR}', { recursive: true }); fs.writeFileSync('${TSC_CHECK_STARTED}', '');`,
-  ]);
-}
-/**
- * A command that dates the type-check record at the start of the clean check that just ended.
- * `tsc --build` of a project without output (`noEmit`) does not rewrite its record when a check
- * finds nothing new, so an input that only got a newer time (a checkout, a synth run with
- * `--no-post`) would make every later build check again. The start, not the end: a file saved
- * while tsc ran stays newer than the record and is checked next time.
- */
-function recordCheckCommand(): string {
-  return nodeEval([
-    "const fs = require('fs');",
-    `if (fs.existsSync('${TSC_BUILD_INFO}') && fs.existsSync('${TSC_CHECK_STARTED}')) {`,
-    `const t = fs.statSync('${TSC_CHECK_STARTED}').mtime; fs.utimesSync('${TSC_BUILD_INFO}', t, t); }`,
-  ]);
-}
-/** Where the type-check keeps its records. */
-const TSC_CACHE_DIR = 'node_modules/.cache/tsc';
-/** Where `tsc --build` records the last clean check. */
-const TSC_BUILD_INFO = `${TSC_CACHE_DIR}/dev.tsbuildinfo`;
-/** Written when a type-check starts. */
-const TSC_CHECK_STARTED = `${TSC_CACHE_DIR}/check-started`;
-/** npm rewrites this file on every install (yarn and pnpm do not write it: their caches are kept). */
-const NPM_INSTALL_RECORD = 'node_modules/.package-lock.json';
+/** The command of this package that forgets and dates the type-check record (src/cli/check-cache.ts). */
+const CHECK_CACHE_COMMAND = 'cicd-service-check-cache';
 /** The test files Jest transforms. */
 const TS_FILES = '^.+\\.ts$';
 
@@ -148,9 +112,10 @@ export class FastToolchain extends Component {
     project.tsconfigDev.file.addOverride('compilerOptions.incremental', true);
     project.tsconfigDev.file.addOverride('compilerOptions.tsBuildInfoFile', fromDev(TSC_BUILD_INFO));
     this.typeCheckCommand = `tsc --build ${project.tsconfigDev.fileName}`;
-    project.compileTask.reset(forgetCachesCommand(), { name: 'Forget cached checks when dependencies changed' });
+    project.compileTask.reset(`${CHECK_CACHE_COMMAND} prepare`, { name: 'Forget cached checks when dependencies changed' });
     project.compileTask.exec(this.typeCheckCommand, { name: 'Type-check sources, tests and .projenrc.ts' });
-    project.compileTask.exec(recordCheckCommand(), { name: 'Date the clean check at its start' });
+    // tsc does not rewrite the record of a check that found nothing new (see recordCheck).
+    project.compileTask.exec(`${CHECK_CACHE_COMMAND} record`, { name: 'Date the clean check at its start' });
 
     // Typed lint rules need a TypeScript program. projen's project service opens one per tsconfig
     // (sources, tests, .projenrc.ts), parsing the declarations of aws-cdk-lib each time; the dev
@@ -167,9 +132,13 @@ export class FastToolchain extends Component {
       editCommandSteps(project.eslint.eslintTask, 'eslint', (step) => ({ ...step, args: [...(step.args ?? []), ...ESLINT_CACHE_ARGS] }));
     }
 
-    // Every task evaluates the environment of the manifest. projen's default PATH runs
-    // `npx -c "node --print process.env.PATH"` (about a second each time); `echo` is a
-    // built-in of projen's task shell, which sets $PWD to the project root.
+    // Every task (each spawned one too: eight in `npx projen test`) evaluates the environment of
+    // the manifest. projen's default PATH, `$(npx -c "node --print process.env.PATH")`, starts npx
+    // each time: `npx projen test` took 94 s with it and 56 s with this line (medians of 5
+    // alternating runs on a loaded 2-core machine). `echo` is a built-in of projen's task shell
+    // (no process), which runs in the project root. Without any PATH entry the tasks would rely on
+    // `npx projen` putting node_modules/.bin on PATH, and `projen new` (whose projen is not the
+    // project's) fails in its first ESLint run: "eslint: command not found".
     project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
   }
 

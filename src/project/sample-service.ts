@@ -6,10 +6,12 @@ import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
 import { NodeRelease } from '../shared/node-versions';
 import { ServiceSettings } from '../shared/service-settings';
-import { nodeEval } from '../shared/task-steps';
 
 /** Folder of the service in the generated repository. */
 export const SERVICE_DIR = 'service';
+
+/** The command of this package that deletes stale compiled files (src/cli/prune-outputs.ts). */
+const PRUNE_OUTPUTS_COMMAND = 'cicd-service-prune-outputs';
 
 /** Where the service's JUnit report goes, next to the CDK tests' report. */
 export const SERVICE_JUNIT_REPORT = 'test-reports/service-junit.xml';
@@ -54,7 +56,9 @@ export class SampleService extends Component {
     this.testTask = project.addTask('service:test', {
       description: `Compiles the service in ${SERVICE_DIR}/ and runs its tests (JUnit report in ${SERVICE_JUNIT_REPORT})`,
       steps: [
-        { exec: pruneOutputsCommand(`${SERVICE_DIR}/dist`, SERVICE_DIR, path.posix.dirname(SERVICE_JUNIT_REPORT)), name: 'Delete compiled files whose source is gone' },
+        { exec: `${PRUNE_OUTPUTS_COMMAND} ${SERVICE_DIR}/dist ${SERVICE_DIR}`, name: 'Delete compiled files whose source is gone' },
+        // node --test does not create the folder of its report.
+        { exec: `mkdir -p ${path.posix.dirname(SERVICE_JUNIT_REPORT)}` },
         { exec: `tsc --build ${SERVICE_DIR}/tsconfig.json` },
         {
           exec: [
@@ -68,23 +72,6 @@ export class SampleService extends Component {
     });
     project.testTask.spawn(this.testTask);
   }
-}
-
-/**
- * A command that deletes every compiled file under `outDir` (JavaScript, declarations, source maps)
- * whose TypeScript or JavaScript source under `rootDir` no longer exists, and creates `reportDir`.
- */
-export function pruneOutputsCommand(outDir: string, rootDir: string, reportDir: string): string {
-  return nodeEval([
-    "const fs = require('fs'); const path = require('path');",
-    'const walk = (d) => fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]) : [];',
-    `for (const f of walk('${outDir}')) {`,
-    // An output's kind (js, mjs, cjs) says which sources can produce it.
-    "const from = { js: ['.ts', '.tsx', '.js', '.jsx'], mjs: ['.mts', '.mjs'], cjs: ['.cts', '.cjs'] };",
-    `const m = /^(.*)\\.(?:d\\.([mc]?)ts|([mc]?)js)(?:\\.map)?$/.exec(path.relative('${outDir}', f));`,
-    `if (m && !from[(m[2] ?? m[3]) + 'js'].some((x) => fs.existsSync(path.join('${rootDir}', m[1] + x)))) fs.rmSync(f); }`,
-    `fs.mkdirSync('${reportDir}', { recursive: true });`,
-  ]);
 }
 
 /** The template files under `dir`, as paths relative to it without the `.mustache` suffix. */

@@ -18,6 +18,9 @@ interface Before {
  * redo their work: `tsc --build` type-checks the whole repository again because `tsconfig.json`
  * looks new. After the synth, this component puts back the times of the files whose bytes are
  * the same as before; a file that changed keeps its new time.
+ *
+ * Measured as root on an unchanged generated repository (`npx projen build`, 6 alternating runs on
+ * a loaded 2-core machine): median 60 s with it, 89 s without, every run 20-35 s apart.
  */
 export class UnchangedFileTimes extends Component {
   private before: Before[] = [];

@@ -1,8 +1,9 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import * as semver from 'semver';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
- * their validation. Both the project type and `CicdPipelineStack` resolve their options here, so a
+ * their validation. Both the project type and the CDK side (`CicdService`) resolve their options here, so a
  * port or a container name can never differ between the Dockerfile, the buildspec and the task
  * definition.
  */
@@ -13,14 +14,13 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
  */
 export const MIN_CDK_VERSION = '2.257.0';
 
-/** True when semantic version `a` is lower than `b` (prerelease tags are ignored). */
+/**
+ * True when semantic version `a` is lower than `b` (prerelease tags and a leading `^` or `~` are
+ * ignored; an `a` that names no version counts as lower).
+ */
 export function versionLower(a: string, b: string): boolean {
-  const parse = (v: string) => v.replace(/^[^0-9]*/, '').split(/[.+-]/).slice(0, 3).map((n) => parseInt(n, 10) || 0);
-  const [x, y] = [parse(a), parse(b)];
-  for (let i = 0; i < 3; i++) {
-    if (x[i] !== y[i]) return x[i] < y[i];
-  }
-  return false;
+  const x = semver.coerce(a);
+  return x === null || semver.lt(x, semver.coerce(b) ?? b);
 }
 
 /** Default values, in one place. */

@@ -23,8 +23,3 @@ export function removeSpawnSteps(task: Task, name: string): void {
     }
   }
 }
-
-/** A task command that runs `statements` (JavaScript, joined on one line) with `node -e`. */
-export function nodeEval(statements: string[]): string {
-  return `node -e "${statements.join(' ')}"`;
-}

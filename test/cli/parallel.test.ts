@@ -1,11 +1,13 @@
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PassThrough } from 'stream';
 import { ParallelCommand, parseParallelArgs, projenTask, runParallel } from '../../src/cli/parallel';
 
 /** A node script as a command. */
-function node(label: string, script: string): ParallelCommand {
-  return { label, command: process.execPath, args: ['-e', script] };
+function node(name: string, script: string): ParallelCommand {
+  return { name, argv: [process.execPath, '-e', script] };
 }
 
 /** A script that writes `mine`, then waits (up to 20 s) for `theirs`: it only ends if the other runs at the same time. */
@@ -19,40 +21,89 @@ function meet(dir: string, mine: string, theirs: string, exitCode: number): stri
     wait();`;
 }
 
+/** Runs `commands` and returns the outcome with everything written to the output, colours removed. */
+async function run(commands: ParallelCommand[], cwd = os.tmpdir()) {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (d: Buffer) => chunks.push(d));
+  const outcome = await runParallel(commands, cwd, out);
+  // eslint-disable-next-line no-control-regex
+  return { ...outcome, output: Buffer.concat(chunks).toString('utf-8').replace(/\x1b\[[0-9;]*m/g, '') };
+}
+
 describe('runParallel', () => {
-  test('runs the commands at the same time and keeps each one\'s output in one block', async () => {
+  test('runs the commands at the same time, each one\'s output in one block of prefixed lines; one failure fails the run', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-parallel-'));
-    const blocks: string[] = [];
-    const results = await runParallel([node('left', meet(dir, 'a', 'b', 0)), node('right', meet(dir, 'b', 'a', 3))], dir, (t) => blocks.push(t));
+    const { exitCode, summary, output } = await run([node('left', meet(dir, 'a', 'b', 0)), node('right', meet(dir, 'b', 'a', 3))], dir);
 
-    expect(results.map((r) => [r.label, r.exitCode])).toEqual([['left', 0], ['right', 3]]);
-    expect(blocks).toHaveLength(2);
-    const left = blocks.find((b) => b.includes('----- left: passed in '))!;
-    const right = blocks.find((b) => b.includes('----- right: failed (exit 3) in '))!;
-    expect(left).toMatch(/a started\n[\s\S]*a met b\n/);
-    expect(left).toContain('a to stderr');
-    expect(left).not.toContain('b started');
-    expect(right).toMatch(/b started\n[\s\S]*b met a\n/);
+    expect(exitCode).toBe(1);
+    expect(summary).toEqual([expect.stringMatching(/^left: passed in \d+\.\d s$/), expect.stringMatching(/^right: failed \(exit 3\) in \d+\.\d s$/)]);
+    const lines = output.split('\n');
+    const left = lines.filter((l) => l.startsWith('[left] '));
+    const right = lines.filter((l) => l.startsWith('[right] '));
+    expect(left).toEqual(expect.arrayContaining(['[left] a started', '[left] a to stderr', '[left] a met b']));
+    expect(right).toEqual(expect.arrayContaining(['[right] b started', '[right] b met a']));
+    // Grouped: every line of the first command comes before any line of the second.
+    expect(lines.indexOf(left[left.length - 1])).toBeLessThan(lines.indexOf(right[0]));
   });
 
-  test('a command that cannot start fails with its error', async () => {
-    const blocks: string[] = [];
-    const [result] = await runParallel([{ label: 'missing', command: path.join(os.tmpdir(), 'no-such-program'), args: [] }], os.tmpdir(), (t) => blocks.push(t));
-    await new Promise((resolve) => setTimeout(resolve, 100)); // node reports 'close' after 'error'
-    expect(result.exitCode).toBe(127);
-    expect(blocks).toHaveLength(1);
-    expect(blocks[0]).toContain('----- missing: failed (did not start)');
-    expect(blocks[0]).toContain('ENOENT');
+  test('passes when every command passes; arguments reach the program as they were', async () => {
+    const { exitCode, output } = await run([node('args', 'console.log(JSON.stringify(process.argv.slice(1)))'), node('other', '')]);
+    expect(exitCode).toBe(0);
+    expect(output).toContain('[args] []');
+    const quoted = await run([{ name: 'q', argv: [process.execPath, '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', '--', '-t', 'a name', "it's $HOME"] }]);
+    expect(quoted.output).toContain(`[q] ${JSON.stringify(['-t', 'a name', "it's $HOME"])}`);
   });
 
-  test('a command ended by a signal fails with 128 + the signal\'s number', async () => {
-    const blocks: string[] = [];
-    const [result] = await runParallel([node('killed', "console.log('before'); process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 5000);")],
-      os.tmpdir(), (t) => blocks.push(t));
-    expect(result.exitCode).toBe(128 + os.constants.signals.SIGTERM);
-    expect(blocks[0]).toContain('----- killed: failed (ended by SIGTERM)');
-    expect(blocks[0]).toContain('before');
+  test('a command that cannot start fails the run', async () => {
+    const { exitCode, summary } = await run([{ name: 'missing', argv: [path.join(os.tmpdir(), 'no-such-program')] }]);
+    expect(exitCode).toBe(1);
+    expect(summary).toEqual([expect.stringMatching(/^missing: failed \(exit 127\)/)]);
   });
+
+  test('a command ended by a signal fails the run', async () => {
+    const { exitCode, summary, output } = await run([node('killed', "console.log('before'); process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 5000);")]);
+    expect(exitCode).toBe(1);
+    expect(summary).toEqual([expect.stringMatching(/^killed: failed \((exit 143|ended by SIGTERM)\)/)]);
+    expect(output).toContain('[killed] before');
+  });
+
+  test('Ctrl+C reaches every command and fails the run with 130', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-parallel-'));
+    // Each command records its pid and then waits far longer than the test.
+    const sleeper = (name: string) => node(name, `require('fs').writeFileSync(${JSON.stringify(path.join(dir, name))}, String(process.pid)); setTimeout(() => {}, 60000);`);
+    const script = `require('ts-node').register({ transpileOnly: true });
+      const { runParallel } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/parallel'))});
+      const { PassThrough } = require('stream');
+      runParallel(${JSON.stringify([sleeper('one'), sleeper('two')])}, ${JSON.stringify(dir)}, new PassThrough().resume())
+        .then((o) => { console.log(JSON.stringify(o.summary)); process.exitCode = o.exitCode; });`;
+    const runner = spawn(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    runner.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    const pids = await new Promise<number[]>((resolve, reject) => {
+      const until = Date.now() + 30_000;
+      const poll = () => {
+        const files = ['one', 'two'].map((n) => path.join(dir, n));
+        if (files.every((f) => fs.existsSync(f) && fs.readFileSync(f, 'utf-8'))) resolve(files.map((f) => Number(fs.readFileSync(f, 'utf-8'))));
+        else if (Date.now() > until) reject(new Error('the commands did not start'));
+        else setTimeout(poll, 50);
+      };
+      poll();
+    });
+    runner.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => runner.on('close', resolve));
+    expect(code).toBe(130);
+    expect(JSON.parse(stdout)).toEqual([expect.stringMatching(/^one: stopped by SIGINT in /), expect.stringMatching(/^two: stopped by SIGINT in /)]);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(pids.map(alive)).toEqual([false, false]);
+  }, 60_000);
 });
 
 describe('parseParallelArgs', () => {
@@ -75,8 +126,6 @@ describe('parseParallelArgs', () => {
 describe('projenTask', () => {
   test('runs the repository\'s own projen with node, arguments after the task', () => {
     const cmd = projenTask(process.cwd(), 'test:unit', ['-t', 'a name']);
-    expect(cmd.command).toBe(process.execPath);
-    expect(cmd.args).toEqual([require.resolve('projen/bin/projen'), 'test:unit', '-t', 'a name']);
-    expect(cmd.label).toBe('projen test:unit -t a name');
+    expect(cmd).toEqual({ name: 'test:unit', argv: [process.execPath, require.resolve('projen/bin/projen'), 'test:unit', '-t', 'a name'] });
   });
 });

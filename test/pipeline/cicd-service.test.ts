@@ -33,6 +33,11 @@ describe('the stacks of the service', () => {
     for (const s of base.all) expect(s.stack.resolve(s.stack.account)).toEqual({ Ref: 'AWS::AccountId' });
   });
 
+  test('resource counts: the pipeline stack and each environment\'s', () => {
+    const counts = base.all.map((s) => [s.stack.stackName, Object.keys(s.json.Resources).length]);
+    expect(counts).toEqual([['orders-pipeline', 43], ['orders-staging', 32], ['orders-production', 32]]);
+  });
+
   test('one environment is a one-line change, and three run in their order', () => {
     const one = synthesizeService({ serviceName: 'orders', environments: [{ name: 'production' }] });
     expect(one.all.map((s) => s.stack.stackName)).toEqual(['orders-pipeline', 'orders-production']);

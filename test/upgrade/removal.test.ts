@@ -29,8 +29,10 @@ function synth(outdir: string, options: Partial<CicdServiceProjectOptions>) {
   synthInPlace(project);
 }
 
-describe('turning an optional feature off', () => {
-  test('GitHub workflows: off removes exactly the files they generated', () => {
+// projen's own cleanup (it deletes the generated files a run no longer generates), checked in a
+// generated repository with one of projen's features; no option of this package is involved.
+describe('projen\'s cleanup in a generated repository', () => {
+  test('github: false removes exactly the files projen\'s GitHub feature generated, and keeps a file of the user', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-removal-'));
     synth(outdir, { github: true });
     fs.writeFileSync(path.join(outdir, 'NOTES.md'), 'mine\n');
