@@ -133,7 +133,7 @@ export class EnvironmentStack extends Stack {
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       family: environment.taskFamily,
       cpu: environment.cpu,
-      memoryLimitMiB: environment.memoryMiB,
+      memoryLimitMiB: environment.memory,
       runtimePlatform: {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
         cpuArchitecture: arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,

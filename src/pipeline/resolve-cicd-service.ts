@@ -20,7 +20,7 @@ export interface ResolvedCicdService {
 export function resolveCicdService(props: CicdServiceProps): ResolvedCicdService {
   const p = (props ?? {}) as unknown as Record<string, unknown>;
   return {
-    settings: resolveServiceSettings({ ...p, memoryMiB: p.memory }),
+    settings: resolveServiceSettings(p),
     imagesToKeep: integerOption('imagesToKeep', p.imagesToKeep, 20, 1, 1000),
     artifactRetentionDays: integerOption('artifactRetentionDays', p.artifactRetentionDays, 30, 1, 3650),
     targetCpuUtilization: integerOption('targetCpuUtilization', p.targetCpuUtilization, 60, 10, 90),

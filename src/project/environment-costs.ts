@@ -35,7 +35,7 @@ export interface EnvironmentCost {
 
 /** The idle monthly cost of `environment` at its desired count. */
 export function environmentCost(environment: EnvironmentSettings): EnvironmentCost {
-  const perTaskHour = (environment.cpu / 1024) * LIST_PRICES_USD.fargateVcpuHour + (environment.memoryMiB / 1024) * LIST_PRICES_USD.fargateGbHour;
+  const perTaskHour = (environment.cpu / 1024) * LIST_PRICES_USD.fargateVcpuHour + (environment.memory / 1024) * LIST_PRICES_USD.fargateGbHour;
   const tasks = perTaskHour * environment.desiredCount * HOURS_PER_MONTH;
   const loadBalancer = LIST_PRICES_USD.loadBalancerHour * HOURS_PER_MONTH;
   const publicIpv4Count = 2 + environment.desiredCount;

@@ -28,7 +28,7 @@ export const DEFAULTS = {
   containerPort: 8080,
   healthCheckPath: '/health',
   cpu: 256,
-  memoryMiB: 512,
+  memory: 512,
   desiredCount: 1,
   maxCount: 4,
   branch: 'main',
@@ -93,7 +93,7 @@ export interface ServiceSettingsInput {
   readonly containerPort?: unknown;
   readonly healthCheckPath?: unknown;
   readonly cpu?: unknown;
-  readonly memoryMiB?: unknown;
+  readonly memory?: unknown;
   readonly desiredCount?: unknown;
   readonly maxCount?: unknown;
   readonly branch?: unknown;
@@ -115,7 +115,7 @@ export interface EnvironmentSettings {
   readonly region?: string;
   readonly requireApproval: boolean;
   readonly cpu: number;
-  readonly memoryMiB: number;
+  readonly memory: number;
   readonly desiredCount: number;
   readonly maxCount: number;
   readonly certificateArn?: string;
@@ -142,7 +142,7 @@ export interface ServiceSettings {
   readonly containerPort: number;
   readonly healthCheckPath: string;
   readonly cpu: number;
-  readonly memoryMiB: number;
+  readonly memory: number;
   readonly desiredCount: number;
   readonly maxCount: number;
   readonly branch: string;
@@ -225,20 +225,20 @@ function region(option: string, value: unknown): string | undefined {
 
 /** A Fargate CPU/memory pair; `prefix` names the options in errors (`""` or `environments[1].`). */
 function fargateSize(prefix: string, cpuInput: unknown, memoryInput: unknown, cpuDefault: number,
-  memoryDefault: number): { cpu: number; memoryMiB: number } {
+  memoryDefault: number): { cpu: number; memory: number } {
   const cpu = integerOption(`${prefix}cpu`, cpuInput, cpuDefault, 256, 16384);
   const size = FARGATE_SIZES.find((s) => s.cpu === cpu);
   if (!size) {
     throw new InvalidOptionError(`${prefix}cpu`, cpuInput, `one of the Fargate CPU units ${FARGATE_SIZES.map((s) => s.cpu).join(', ')}`);
   }
   const defaultMemory = size.memory.includes(memoryDefault) ? memoryDefault : size.memory[0];
-  const memoryMiB = integerOption(`${prefix}memory`, memoryInput, defaultMemory, 512, 122880);
-  if (!size.memory.includes(memoryMiB)) {
+  const memory = integerOption(`${prefix}memory`, memoryInput, defaultMemory, 512, 122880);
+  if (!size.memory.includes(memory)) {
     const step = size.memory.length > 1 ? size.memory[1] - size.memory[0] : size.memory[0];
     throw new InvalidOptionError(`${prefix}memory`, memoryInput,
       `a memory size that Fargate pairs with ${cpu} CPU units: ${size.memory[0]} to ${size.memory[size.memory.length - 1]} MiB in steps of ${step}${size.memory.length <= 3 ? ` (${size.memory.join(', ')})` : ''}`);
   }
-  return { cpu, memoryMiB };
+  return { cpu, memory };
 }
 
 /** Task counts; `prefix` as for `fargateSize`. */
@@ -257,7 +257,7 @@ const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desir
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
   cpu: number;
-  memoryMiB: number;
+  memory: number;
   desiredCount: number;
   maxCount: number;
   pipelineAccount?: string;
@@ -295,7 +295,7 @@ function resolveEnvironments(input: unknown, service: {
     if ((envAccount ?? service.pipelineAccount) !== service.pipelineAccount && service.pipelineRegion === undefined) {
       throw new InvalidOptionError('pipelineRegion', undefined, `a region when ${at}.account names another account`);
     }
-    const size = fargateSize(`${at}.`, e.cpu, e.memory, service.cpu, service.memoryMiB);
+    const size = fargateSize(`${at}.`, e.cpu, e.memory, service.cpu, service.memory);
     const count = counts(`${at}.`, e.desiredCount, e.maxCount, service.desiredCount, service.maxCount);
     const certificateArn = optionalText(`${at}.certificateArn`, e.certificateArn, CERTIFICATE_ARN,
       'the ARN of an ACM certificate, "arn:aws:acm:<region>:<account>:certificate/<id>"', 2048);
@@ -330,7 +330,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const containerPort = integerOption('containerPort', input.containerPort, DEFAULTS.containerPort, 1024, 65535);
   const healthCheckPath = text('healthCheckPath', input.healthCheckPath, DEFAULTS.healthCheckPath, HEALTH_PATH,
     'an absolute URL path of at most 1024 characters made of letters, digits and . _ ~ / - (for example "/health")', 1024);
-  const { cpu, memoryMiB } = fargateSize('', input.cpu, input.memoryMiB, DEFAULTS.cpu, DEFAULTS.memoryMiB);
+  const { cpu, memory } = fargateSize('', input.cpu, input.memory, DEFAULTS.cpu, DEFAULTS.memory);
   const { desiredCount, maxCount } = counts('', input.desiredCount, input.maxCount, DEFAULTS.desiredCount, DEFAULTS.maxCount);
   const branch = text('branch', input.branch, DEFAULTS.branch, BRANCH,
     'a Git branch name of at most 100 characters made of letters, digits and . _ / - (for example "main")', 100);
@@ -342,7 +342,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
   const environments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memoryMiB, desiredCount, maxCount, pipelineAccount, pipelineRegion,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion,
   });
 
   return {
@@ -351,7 +351,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     containerPort,
     healthCheckPath,
     cpu,
-    memoryMiB,
+    memory,
     desiredCount,
     maxCount,
     branch,

@@ -112,7 +112,7 @@ export function consistencyProblems(g: Generated): string[] {
     containerPort: s.containerPort,
     healthCheckPath: s.healthCheckPath,
     cpu: s.cpu,
-    memory: s.memoryMiB,
+    memory: s.memory,
     desiredCount: s.desiredCount,
     maxCount: s.maxCount,
     branch: s.branch,
@@ -133,7 +133,7 @@ export function consistencyProblems(g: Generated): string[] {
   const container = containers[0] ?? {};
   expectSame('container port', (container.PortMappings ?? []).map((p: any) => p.ContainerPort), [s.containerPort]);
   expectSame('container name', container.Name, s.containerName);
-  expectSame('task cpu/memory', [taskDefs[0]?.Properties.Cpu, taskDefs[0]?.Properties.Memory], [String(s.cpu), String(s.memoryMiB)]);
+  expectSame('task cpu/memory', [taskDefs[0]?.Properties.Cpu, taskDefs[0]?.Properties.Memory], [String(s.cpu), String(s.memory)]);
 
   const groups = resourcesOf(g.template, 'AWS::ElasticLoadBalancingV2::TargetGroup');
   expectSame('target groups', groups.length, 1);
