@@ -28,7 +28,8 @@ export interface EnvironmentOptions {
 
   /**
    * AWS region of the environment, for example "eu-west-1". A region other than the pipeline's
-   * needs `pipelineRegion`.
+   * needs `pipelineRegion` and `pipelineAccount` (CodePipeline's cross-region actions need the
+   * pipeline's account).
    *
    * @default - the pipeline's region
    */
@@ -168,7 +169,7 @@ export interface ServiceOptions {
   /**
    * AWS account (12 digits) of the pipeline stack: the source and image repositories, the build
    * and the pipeline. Needed when an environment names an account, so that the stacks can refer
-   * to each other by name.
+   * to each other by name, or a region other than `pipelineRegion`.
    *
    * @default - the account that `cdk deploy` runs with (the stacks are environment-agnostic)
    */

@@ -295,6 +295,10 @@ function resolveEnvironments(input: unknown, service: {
     if ((envAccount ?? service.pipelineAccount) !== service.pipelineAccount && service.pipelineRegion === undefined) {
       throw new InvalidOptionError('pipelineRegion', undefined, `a region when ${at}.account names another account`);
     }
+    // CodePipeline's cross-region actions need the pipeline stack's account (aws-cdk-lib throws otherwise).
+    if ((envRegion ?? service.pipelineRegion) !== service.pipelineRegion && service.pipelineAccount === undefined) {
+      throw new InvalidOptionError('pipelineAccount', undefined, `an account when ${at}.region names another region than pipelineRegion`);
+    }
     const size = fargateSize(`${at}.`, e.cpu, e.memory, service.cpu, service.memoryMiB);
     const count = counts(`${at}.`, e.desiredCount, e.maxCount, service.desiredCount, service.maxCount);
     const certificateArn = optionalText(`${at}.certificateArn`, e.certificateArn, CERTIFICATE_ARN,
