@@ -27,8 +27,8 @@ export interface EnvironmentOptions {
   readonly account?: string;
 
   /**
-   * AWS region of the environment, for example "eu-west-1". A region other than the pipeline's
-   * needs `pipelineRegion`.
+   * AWS region of the environment, for example "eu-west-1". It needs `pipelineRegion` and, for
+   * now, must be that region: environments in other regions are not supported yet.
    *
    * @default - the pipeline's region
    */

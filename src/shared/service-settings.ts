@@ -295,6 +295,12 @@ function resolveEnvironments(input: unknown, service: {
     if ((envAccount ?? service.pipelineAccount) !== service.pipelineAccount && service.pipelineRegion === undefined) {
       throw new InvalidOptionError('pipelineRegion', undefined, `a region when ${at}.account names another account`);
     }
+    // A region other than the pipeline's would need CodePipeline's cross-region replication buckets,
+    // which aws-cdk-lib adds as a support stack that the cdk-nag gate and the IAM rules do not pass.
+    if (envRegion !== undefined && envRegion !== service.pipelineRegion) {
+      throw new InvalidOptionError(`${at}.region`, e.region,
+        `the pipeline's region ("${service.pipelineRegion}"): environments in other regions are not supported yet`);
+    }
     const size = fargateSize(`${at}.`, e.cpu, e.memory, service.cpu, service.memory);
     const count = counts(`${at}.`, e.desiredCount, e.maxCount, service.desiredCount, service.maxCount);
     const certificateArn = optionalText(`${at}.certificateArn`, e.certificateArn, CERTIFICATE_ARN,

@@ -1,32 +1,42 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { isDeepStrictEqual } from 'util';
+import { App, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { synthSnapshot } from 'projen/lib/util/synth';
-import { CicdPipelineStack, CicdPipelineStackProps, CicdServiceProject, CicdServiceProjectOptions } from '../../src';
+import * as ts from 'typescript';
+import * as YAML from 'yaml';
+import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions, EnvironmentOptions } from '../../src';
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
 import { QualityGates } from '../../src/gates/quality-gates';
-import { BUILD_ENV } from '../../src/shared/service-settings';
-import { iamViolations } from '../pipeline/iam-walk';
+import { BUILD_ENV, DEFAULT_ENVIRONMENTS, FARGATE_SIZES } from '../../src/shared/service-settings';
+import { NagFinding, stacksOf, synthNagFindings } from '../support/cdk-nag';
+import { iamViolations } from '../support/iam-walk';
+import { resourcesOfType } from '../support/service-stacks';
 
-/** Path of cfn-lint, installed by scripts/setup.sh. */
-export const CFN_LINT = path.join(__dirname, '..', '..', '.venv', 'bin', 'cfn-lint');
-
-/** Options of a generated repository, and stack props that only the CDK app can give (a VPC, a certificate...). */
+/**
+ * Options of a generated repository, and props that only the CDK app can give (KMS keys from
+ * another stack, a larger build...), added to the generated settings as a user's src/main.ts would.
+ */
 export interface Combination {
   readonly name: string;
   readonly options: Partial<CicdServiceProjectOptions>;
-  readonly stackExtras?: (app: App) => Partial<CicdPipelineStackProps>;
+  readonly cdkExtras?: (app: App) => Partial<CicdServiceProps>;
 }
 
-/** A cdk-nag finding that no acknowledgment answers. */
-export interface NagFinding {
-  readonly rule: string;
-  readonly path: string;
+/** One synthesized stack of the service. */
+export interface GeneratedStack {
+  readonly stackName: string;
+  /** The account and region of the stack, when they are known at synth time. */
+  readonly account?: string;
+  readonly region?: string;
+  readonly template: any;
+  /** Path of the template file in the cloud assembly. */
+  readonly templateFile: string;
 }
 
-/** A generated repository and the stack its CDK app deploys, synthesized once. */
+/** A generated repository and the stacks its CDK app deploys, synthesized once. */
 export interface Generated {
   readonly combination: Combination;
   readonly project: CicdServiceProject;
@@ -34,25 +44,63 @@ export interface Generated {
   readonly files: Record<string, any>;
   /** `serviceSettings` read from the generated src/service-settings.ts. */
   readonly settings: Record<string, any>;
-  /** The stack's template. */
-  readonly template: any;
-  /** Path of the template file in the cloud assembly. */
-  readonly templateFile: string;
-  /** cdk-nag AwsSolutions findings, when the checks ran (`nag`), else undefined. */
+  readonly service: CicdService;
+  /** The delivery stack (repositories, build, pipeline). */
+  readonly delivery: GeneratedStack;
+  /** One stack per environment, in the pipeline's order. */
+  readonly environments: GeneratedStack[];
+  /** Every stack that the service adds to the app, the delivery stack first. */
+  readonly stacks: GeneratedStack[];
+  /** cdk-nag AwsSolutions findings in the service's stacks, when the checks ran (`nag`), else undefined. */
   readonly nagFindings?: NagFinding[];
 }
 
-/** Reads the object literal `export const <name>... = {...};` of the generated TypeScript settings file. */
+/**
+ * The value of `export const <name> ... = <literal>;` in a generated TypeScript file. Only literals
+ * are accepted (objects, arrays, strings, numbers, booleans, at any depth): anything else in the
+ * settings file is a problem of its own.
+ */
 export function readSettingsObject(source: string, name: string): Record<string, any> {
-  const match = new RegExp(`export const ${name}\\b[^=]*=\\s*(\\{[\\s\\S]*?\\n\\});`).exec(source);
-  if (!match) throw new Error(`no "export const ${name}" in the settings file`);
-  return new Function(`return (${match[1]});`)();
+  const file = ts.createSourceFile('settings.ts', source, ts.ScriptTarget.Latest, true);
+  for (const statement of file.statements) {
+    if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === name && declaration.initializer) {
+        return literalValue(declaration.initializer) as Record<string, any>;
+      }
+    }
+  }
+  throw new Error(`no "export const ${name}" in the settings file`);
+}
+
+function literalValue(node: ts.Expression): unknown {
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return literalValue(node.expression);
+  if (ts.isObjectLiteralExpression(node)) {
+    const out: Record<string, unknown> = {};
+    for (const property of node.properties) {
+      if (!ts.isPropertyAssignment(property) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) {
+        throw new Error(`not a literal property: ${property.getText()}`);
+      }
+      out[property.name.text] = literalValue(property.initializer);
+    }
+    return out;
+  }
+  if (ts.isArrayLiteralExpression(node)) return node.elements.map(literalValue);
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  if (ts.isNumericLiteral(node)) return Number(node.text);
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand)) {
+    return -Number(node.operand.text);
+  }
+  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
+  throw new Error(`not a literal: ${node.getText()}`);
 }
 
 /**
  * Generates the repository for `combination` into a fresh folder (projen synthSnapshot), then
- * synthesizes the stack as the generated `src/main.ts` does: with the generated settings, the
- * feature flags of the generated cdk.json and, when `nag`, the cdk-nag gate of QualityGates.
+ * builds the app as the generated `src/main.ts` does: the feature flags of the generated cdk.json,
+ * the cdk-nag gate of QualityGates when `nag`, and `new CicdService(app, serviceSettings)` with the
+ * generated settings (plus the combination's CDK-only props).
  */
 export function generate(combination: Combination, nag: boolean, outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'quality-repo-'))): Generated {
   const project = new CicdServiceProject({
@@ -67,47 +115,86 @@ export function generate(combination: Combination, nag: boolean, outdir = fs.mkd
 
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'quality-cdk-')), context: files['cdk.json'].context });
   if (nag) QualityGates.apply(app, { cdkNag: true });
-  const extras = combination.stackExtras?.(app) ?? {};
-  const stack = new CicdPipelineStack(app, `${settings.serviceName}-pipeline`, { ...settings, ...extras } as CicdPipelineStackProps);
-  let nagFindings: NagFinding[] | undefined;
-  try {
-    app.synth();
-  } catch (error) {
-    // A cdk-nag finding fails the synth; the validation report says which.
-    if (!nag || !fs.existsSync(path.join(app.outdir, 'validation-report.json'))) throw error;
-  }
-  // Only the pipeline stack's findings: a stack that stands for the user's own resources ("shared") is not checked.
-  if (nag) nagFindings = readNagReport(app.outdir).filter((f) => f.path.startsWith(`${stack.node.path}/`));
-  const templateFile = path.join(app.outdir, stack.templateFile);
-  return { combination, project, files, settings, template: JSON.parse(fs.readFileSync(templateFile, 'utf-8')), templateFile, nagFindings };
+  const extras = combination.cdkExtras?.(app) ?? {};
+  // Stacks that stand for the user's own resources (the extras' "shared" stack) are not the service's.
+  const own = new Set<IConstruct>(stacksOf(app));
+  const service = new CicdService(app, { ...settings, ...extras } as CicdServiceProps);
+  let findings: NagFinding[] | undefined;
+  if (nag) findings = synthNagFindings(app);
+  else app.synth();
+  // After the synth: aws-cdk-lib adds a stack of its own for some setups (cross-region support).
+  const serviceStacks = stacksOf(app).filter((s) => !own.has(s));
+  const synthesized = (stack: Stack): GeneratedStack => {
+    const templateFile = path.join(app.outdir, stack.templateFile);
+    return {
+      stackName: stack.stackName,
+      account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      template: JSON.parse(fs.readFileSync(templateFile, 'utf-8')),
+      templateFile,
+    };
+  };
+  const delivery = synthesized(service.deliveryStack);
+  const environments = service.environmentStacks.map(synthesized);
+  const others = serviceStacks.filter((s) => s !== service.deliveryStack && !service.environmentStacks.includes(s as any)).map(synthesized);
+  const nagFindings = findings?.filter((f) => serviceStacks.some((s) => f.path.startsWith(`${s.node.path}/`)));
+  return {
+    combination, project, files, settings, service, delivery, environments, stacks: [delivery, ...environments, ...others], nagFindings,
+  };
 }
 
-function readNagReport(outdir: string): NagFinding[] {
-  const file = path.join(outdir, 'validation-report.json');
-  if (!fs.existsSync(file)) return [];
-  const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
-  return report.pluginReports
-    .filter((p: any) => p.pluginName === 'AwsSolutions')
-    .flatMap((p: any) => p.violations.flatMap((v: any) => v.violatingConstructs.map((c: any) => ({ rule: v.ruleName, path: c.constructPath }))));
+/** The one resource of a type in a template, or a problem and an empty resource. */
+function one(template: any, type: string, problems: string[], where: string): any {
+  const found = resourcesOfType(template, type);
+  if (found.length !== 1) problems.push(`${where}: ${found.length} resources of type ${type}, expected 1`);
+  return found[0]?.[1] ?? { Properties: {} };
 }
 
-function resourcesOf(template: any, type: string): any[] {
-  return Object.values<any>(template.Resources).filter((r) => r.Type === type);
+/** An environment as the options describe it, with the service-wide values that its options document as defaults. */
+function expectedEnvironment(service: { cpu: number; memory: number; desiredCount: number; maxCount: number },
+  e: EnvironmentOptions): { cpu: number; memory: number; desiredCount: number; maxCount: number } {
+  const cpu = e.cpu ?? service.cpu;
+  const pairs = FARGATE_SIZES.find((f) => f.cpu === cpu)?.memory ?? [];
+  const desiredCount = e.desiredCount ?? service.desiredCount;
+  return {
+    cpu,
+    memory: e.memory ?? (pairs.includes(service.memory) ? service.memory : pairs[0]),
+    desiredCount,
+    maxCount: e.maxCount ?? Math.max(service.maxCount, desiredCount),
+  };
+}
+
+/** Whether the buildspec's artifact patterns take `file` (a name, or a folder's `<dir>/**` or `<dir>/**\/*`). */
+function artifactHolds(patterns: string[], file: string): boolean {
+  return patterns.some((p) => p === file || ['/**/*', '/**'].some((tail) => p.endsWith(tail) && file.startsWith(`${p.slice(0, -tail.length)}/`)));
+}
+
+/** The shell commands of every phase of a parsed buildspec. */
+function buildspecCommands(buildspec: any): string[] {
+  return Object.values<any>(buildspec?.phases ?? {}).flatMap((phase) => phase?.commands ?? []).map(String);
 }
 
 /**
- * Where the generated repository and the stack disagree: the Dockerfile's EXPOSE and PORT, the
- * task definition's port, the target group's port and health check; the container name of the
- * task definition and the CONTAINER_NAME of the build; the branch; the settings file against the
- * project's options. Empty when everything agrees.
+ * Where the generated repository and the service's stacks disagree. Empty when everything agrees:
+ * - the settings file carries the project's options, and the CDK side resolves it to the project's settings;
+ * - the Dockerfile's EXPOSE and PORT, each environment's task definition port, target group port
+ *   and health check (path and port), the service's load balancer target, the verification URL;
+ * - the container name of each task definition, the CONTAINER_NAME of the build, and the `name`
+ *   that buildspec.yml writes in imagedefinitions.json;
+ * - each environment's task size and counts (its own values over the service-wide ones), names,
+ *   account and region, HTTPS listener and image tag;
+ * - the pipeline: the branch, a stage per environment in order (with an approval where asked for),
+ *   the templates and variables it takes from the build, which buildspec.yml must provide.
  */
 export function consistencyProblems(g: Generated): string[] {
   const out: string[] = [];
   const expectSame = (what: string, actual: unknown, expected: unknown) => {
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) out.push(`${what}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`);
+    if (!isDeepStrictEqual(actual, expected)) out.push(`${what}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`);
   };
   const s = g.project._settings;
-  expectSame('service-settings.ts', g.settings, {
+  const environments = (g.combination.options.environments ?? DEFAULT_ENVIRONMENTS) as EnvironmentOptions[];
+  // JSON drops the keys whose value is undefined, as the settings file does.
+  expectSame('service-settings.ts', g.settings, JSON.parse(JSON.stringify({
     serviceName: s.serviceName,
     containerPort: s.containerPort,
     healthCheckPath: s.healthCheckPath,
@@ -117,83 +204,176 @@ export function consistencyProblems(g: Generated): string[] {
     maxCount: s.maxCount,
     branch: s.branch,
     buildImage: s.buildImage,
-  });
+    pipelineAccount: g.combination.options.pipelineAccount,
+    pipelineRegion: g.combination.options.pipelineRegion,
+    environments,
+  })));
+  expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
   const dockerfile: string = g.files.Dockerfile;
-  const exposed = [...dockerfile.matchAll(/^EXPOSE\s+(\d+)/gm)].map((m) => Number(m[1]));
-  const envPort = [...dockerfile.matchAll(/\bPORT=(\d+)/g)].map((m) => Number(m[1]));
-  expectSame('Dockerfile EXPOSE', exposed, [s.containerPort]);
-  expectSame('Dockerfile ENV PORT', envPort, [s.containerPort]);
+  expectSame('Dockerfile EXPOSE', [...dockerfile.matchAll(/^EXPOSE\s+(\d+)/gm)].map((m) => Number(m[1])), [s.containerPort]);
+  expectSame('Dockerfile ENV PORT', [...dockerfile.matchAll(/\bPORT=(\d+)/g)].map((m) => Number(m[1])), [s.containerPort]);
   if (!dockerfile.includes(`'${s.healthCheckPath}'`)) out.push(`Dockerfile HEALTHCHECK does not request ${s.healthCheckPath}`);
 
-  const taskDefs = resourcesOf(g.template, 'AWS::ECS::TaskDefinition');
-  expectSame('task definitions', taskDefs.length, 1);
-  const containers = taskDefs[0]?.Properties.ContainerDefinitions ?? [];
-  expectSame('containers', containers.length, 1);
-  const container = containers[0] ?? {};
-  expectSame('container port', (container.PortMappings ?? []).map((p: any) => p.ContainerPort), [s.containerPort]);
-  expectSame('container name', container.Name, s.containerName);
-  expectSame('task cpu/memory', [taskDefs[0]?.Properties.Cpu, taskDefs[0]?.Properties.Memory], [String(s.cpu), String(s.memory)]);
+  // ------------------------------------------------------------ environments
+  expectSame('environment stacks', g.environments.map((e) => e.stackName), environments.map((e) => `${s.serviceName}-${e.name}`));
+  environments.forEach((e, i) => {
+    const stack = g.environments[i];
+    if (!stack) return;
+    const at = stack.stackName;
+    const x = expectedEnvironment(s, e);
+    const qualified = `${s.serviceName}-${e.name}`;
+    const t = stack.template;
+    expectSame(`${at} account`, stack.account, e.account ?? s.pipelineAccount);
+    expectSame(`${at} region`, stack.region, e.region ?? s.pipelineRegion);
 
-  const groups = resourcesOf(g.template, 'AWS::ElasticLoadBalancingV2::TargetGroup');
-  expectSame('target groups', groups.length, 1);
-  const tg = groups[0]?.Properties ?? {};
-  expectSame('target group port', tg.Port, s.containerPort);
-  expectSame('health check path', tg.HealthCheckPath, s.healthCheckPath);
-  if (tg.HealthCheckPort !== undefined && tg.HealthCheckPort !== 'traffic-port' && Number(tg.HealthCheckPort) !== s.containerPort) {
-    out.push(`health check port ${tg.HealthCheckPort} != ${s.containerPort}`);
-  }
-  const lbPorts = resourcesOf(g.template, 'AWS::ECS::Service').flatMap((svc) => (svc.Properties.LoadBalancers ?? []).map((lb: any) => [lb.ContainerName, lb.ContainerPort]));
-  expectSame('service load balancer target', lbPorts, [[s.containerName, s.containerPort]]);
+    const taskDef = one(t, 'AWS::ECS::TaskDefinition', out, at).Properties;
+    expectSame(`${at} task family`, taskDef.Family, qualified);
+    expectSame(`${at} task cpu/memory`, [taskDef.Cpu, taskDef.Memory], [String(x.cpu), String(x.memory)]);
+    const containers = taskDef.ContainerDefinitions ?? [];
+    expectSame(`${at} containers`, containers.length, 1);
+    const container = containers[0] ?? {};
+    expectSame(`${at} container name`, container.Name, s.containerName);
+    expectSame(`${at} container port`, (container.PortMappings ?? []).map((p: any) => p.ContainerPort), [s.containerPort]);
+    if (!JSON.stringify(container.Image ?? null).includes(`:env-${e.name}"`)) out.push(`${at} container image is not the ECR tag env-${e.name}: ${JSON.stringify(container.Image)}`);
+    const logGroupId = container.LogConfiguration?.Options?.['awslogs-group']?.Ref;
+    expectSame(`${at} container log group`, t.Resources[logGroupId]?.Properties?.LogGroupName, `/ecs/${s.serviceName}/${e.name}`);
 
-  const builds = resourcesOf(g.template, 'AWS::CodeBuild::Project');
+    const tg = one(t, 'AWS::ElasticLoadBalancingV2::TargetGroup', out, at).Properties;
+    expectSame(`${at} target group port`, tg.Port, s.containerPort);
+    expectSame(`${at} health check path`, tg.HealthCheckPath, s.healthCheckPath);
+    if (tg.HealthCheckPort !== undefined && tg.HealthCheckPort !== 'traffic-port' && Number(tg.HealthCheckPort) !== s.containerPort) {
+      out.push(`${at} health check port ${tg.HealthCheckPort} != ${s.containerPort}`);
+    }
+    const ecsService = one(t, 'AWS::ECS::Service', out, at).Properties;
+    expectSame(`${at} ECS service name`, ecsService.ServiceName, qualified);
+    expectSame(`${at} desired count`, ecsService.DesiredCount, x.desiredCount);
+    expectSame(`${at} load balancer target`, (ecsService.LoadBalancers ?? []).map((lb: any) => [lb.ContainerName, lb.ContainerPort]), [[s.containerName, s.containerPort]]);
+    expectSame(`${at} cluster name`, one(t, 'AWS::ECS::Cluster', out, at).Properties.ClusterName, qualified);
+    const scaling = one(t, 'AWS::ApplicationAutoScaling::ScalableTarget', out, at).Properties;
+    expectSame(`${at} autoscaling min/max`, [scaling.MinCapacity, scaling.MaxCapacity], [x.desiredCount, x.maxCount]);
+    const listeners = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => r.Properties);
+    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), e.certificateArn ? [443, 80] : [80]);
+    expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => c.CertificateArn)), e.certificateArn ? [e.certificateArn] : []);
+  });
+
+  // ------------------------------------------------------------ build
+  const builds = resourcesOfType(g.delivery.template, 'AWS::CodeBuild::Project').map(([, r]) => r.Properties);
   expectSame('build projects', builds.length, 1);
-  const vars = builds[0]?.Properties.Environment.EnvironmentVariables ?? [];
-  expectSame(`build ${BUILD_ENV.containerName}`, vars.filter((v: any) => v.Name === BUILD_ENV.containerName).map((v: any) => v.Value), [container.Name]);
-  expectSame('build image', builds[0]?.Properties.Environment.Image, s.buildImage);
-  const buildspec: string = g.files['buildspec.yml'];
-  if (!buildspec.includes(`"$${BUILD_ENV.containerName}"`)) out.push(`buildspec.yml does not name the container with $${BUILD_ENV.containerName}`);
-  if (!buildspec.includes(`"$${BUILD_ENV.repositoryUri}`)) out.push(`buildspec.yml does not push to $${BUILD_ENV.repositoryUri}`);
-  if (!/^\s+- npx projen test$/m.test(buildspec)) out.push('buildspec.yml does not run npx projen test (the quality gates)');
+  const vars = builds[0]?.Environment.EnvironmentVariables ?? [];
+  expectSame(`build ${BUILD_ENV.containerName}`, vars.filter((v: any) => v.Name === BUILD_ENV.containerName).map((v: any) => v.Value), [s.containerName]);
+  expectSame('build image', builds[0]?.Environment.Image, s.buildImage);
+  let buildspec: any;
+  try {
+    buildspec = YAML.parse(g.files['buildspec.yml']);
+  } catch (error) {
+    out.push(`buildspec.yml is not YAML: ${(error as Error).message}`);
+  }
+  const commands = buildspecCommands(buildspec);
+  // printf '<format>' "<first %s>" ... > imagedefinitions.json: the format's "name" is its first %s.
+  const definitions = commands.join('\n').match(/printf '(\[\{"name":"%s"[^']*)' "([^"]*)"[^\n]*> imagedefinitions\.json/);
+  expectSame('buildspec.yml imagedefinitions.json "name"', definitions?.[2], `$${BUILD_ENV.containerName}`);
+  if (!commands.some((c) => c.includes(`"$${BUILD_ENV.repositoryUri}`))) out.push(`buildspec.yml does not push to $${BUILD_ENV.repositoryUri}`);
+  if (!commands.some((c) => /^npx projen test( |$)/.test(c.trim()))) out.push('buildspec.yml does not run npx projen test (the quality gates)');
 
-  const pipelines = resourcesOf(g.template, 'AWS::CodePipeline::Pipeline');
-  expectSame('pipeline branch', pipelines[0]?.Properties.Stages[0].Actions[0].Configuration.BranchName, s.branch);
+  // ------------------------------------------------------------ pipeline
+  const pipeline = one(g.delivery.template, 'AWS::CodePipeline::Pipeline', out, g.delivery.stackName).Properties;
+  const stages: any[] = pipeline.Stages ?? [];
+  const stage = (name: string) => stages.find((st) => st.Name === name) ?? { Actions: [] };
+  const action = (st: any, name: string) => st.Actions.find((a: any) => a.Name === name) ?? { Configuration: {} };
+  expectSame('pipeline stages', stages.map((st) => st.Name), ['Source', 'Build', 'UpdatePipeline', ...environments.map((e) => e.name)]);
+  expectSame('pipeline branch', stages[0]?.Actions[0]?.Configuration.BranchName, s.branch);
+  // The pipeline reads these from the build's output artifact: buildspec.yml must put them there.
+  const cloudAssembly = g.files['cdk.json'].output ?? 'cdk.out';
+  const fromBuild = ['Build::imagedefinitions.json'];
+  const self = action(stage('UpdatePipeline'), 'SelfUpdate').Configuration;
+  expectSame('pipeline self-update stack', self.StackName, g.delivery.stackName);
+  expectSame('pipeline self-update template', self.TemplatePath, `Build::${cloudAssembly}/${path.basename(g.delivery.templateFile)}`);
+  fromBuild.push(self.TemplatePath);
+  environments.forEach((e, i) => {
+    const st = stage(e.name);
+    const qualified = `${s.serviceName}-${e.name}`;
+    expectSame(`${e.name} stage actions`, st.Actions.map((a: any) => a.Name),
+      [...(e.requireApproval ? ['Approve'] : []), 'PinImage', 'DeployStack', 'Rollout', 'Verify', 'RecordImage']);
+    const deploy = action(st, 'DeployStack').Configuration;
+    expectSame(`${e.name} stage stack`, deploy.StackName, g.environments[i]?.stackName);
+    expectSame(`${e.name} stage template`, deploy.TemplatePath, `Build::${cloudAssembly}/${path.basename(g.environments[i]?.templateFile ?? '')}`);
+    fromBuild.push(deploy.TemplatePath);
+    const rollout = action(st, 'Rollout');
+    expectSame(`${e.name} rollout target`, [rollout.Configuration.ClusterName, rollout.Configuration.ServiceName], [qualified, qualified]);
+    expectSame(`${e.name} rollout file`, rollout.Configuration.FileName ?? 'imagedefinitions.json', 'imagedefinitions.json');
+    const roles = resourcesOfType(g.environments[i]?.template ?? { Resources: {} }, 'AWS::IAM::Role').map(([, r]) => r.Properties.RoleName);
+    const deployRole = `${qualified}-ecs-deploy`;
+    if (!roles.includes(deployRole)) out.push(`${qualified} has no role ${deployRole} for the pipeline's rollout`);
+    const account = e.account ?? s.pipelineAccount;
+    if (!JSON.stringify(rollout.RoleArn ?? null).includes(`:iam::${account ?? '${AWS::AccountId}'}:role/${deployRole}"`)) {
+      out.push(`${e.name} rollout role is not ${deployRole} of account ${account ?? 'the pipeline\'s'}: ${JSON.stringify(rollout.RoleArn)}`);
+    }
+    const verify = action(st, 'Verify').Configuration.UserParameters;
+    let url: string | undefined;
+    try {
+      url = JSON.parse(verify).url;
+    } catch {
+      url = undefined;
+    }
+    if (typeof url !== 'string' || !url.endsWith(`.ServiceUrl}${s.healthCheckPath}`)) out.push(`${e.name} verification does not request ${s.healthCheckPath}: ${JSON.stringify(verify)}`);
+  });
+  const artifacts: string[] = (buildspec?.artifacts?.files ?? []).map(String);
+  for (const file of new Set(fromBuild)) {
+    if (typeof file !== 'string' || !artifactHolds(artifacts, file.replace(/^Build::/, ''))) out.push(`buildspec.yml artifacts do not hold ${file}, which the pipeline reads`);
+  }
+  const exported: string[] = (buildspec?.env?.['exported-variables'] ?? []).map(String);
+  const variables = new Set([...JSON.stringify(stages).matchAll(/#\{Build\.([A-Za-z0-9_]+)\}/g)].map((m) => m[1]));
+  for (const variable of variables) {
+    if (!exported.includes(variable)) out.push(`buildspec.yml does not export ${variable}, which the pipeline reads as #{Build.${variable}}`);
+  }
   return out;
 }
 
-/** Every check that is cheap enough for every case: IAM walk, buildspec schema, Dockerfile lint, consistency. */
+/** Every check that is cheap enough for every case: IAM walk of every template, buildspec schema, Dockerfile lint, consistency, physical names. */
 export function cheapProblems(g: Generated): string[] {
   return [
-    ...iamViolations(g.template, g.project._settings.serviceName).map((p) => `IAM: ${p}`),
+    // A stack that aws-cdk-lib adds (cross-region support) may have no policy at all; the service's own stacks all have some.
+    ...g.stacks.filter((s) => [g.delivery, ...g.environments].includes(s) || JSON.stringify(s.template).includes('"AWS::IAM::'))
+      .flatMap((s) => iamViolations(s.template).map((p) => `IAM ${s.stackName}: ${p}`)),
     ...checkBuildspec(g.files['buildspec.yml']).map((p) => `buildspec schema: ${p.message}`),
     ...lintDockerfile(g.files.Dockerfile).map((p) => `Dockerfile:${p.line}: ${p.message}`),
     ...consistencyProblems(g).map((p) => `consistency: ${p}`),
+    ...duplicatePhysicalNames(g.stacks).map((p) => `physical names: ${p}`),
   ];
 }
 
-/** A cfn-lint match. */
-export interface LintMatch {
-  readonly Rule: { readonly Id: string };
-  readonly Message: string;
-  readonly Filename: string;
+/** One physical name: a stack name, or a resource property whose key ends in "Name" (or `Family`). */
+export interface PhysicalName {
+  readonly stack: string;
+  /** `stack`, or `<resource type>.<property>`. */
+  readonly kind: string;
+  readonly value: string;
 }
 
-/** Runs cfn-lint once over every template and returns its errors (rules E*), by template file. */
-export function cfnLintErrors(templateFiles: string[]): Map<string, string[]> {
-  if (!fs.existsSync(CFN_LINT)) throw new Error(`${CFN_LINT} is missing: run "bash scripts/setup.sh", which installs cfn-lint into .venv`);
-  let output: string;
-  try {
-    output = execFileSync(CFN_LINT, ['--format', 'json', '--', ...templateFiles], { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
-  } catch (error: any) {
-    // cfn-lint exits non-zero when it finds something (2 errors, 4 warnings, 8 informational).
-    if (typeof error.status !== 'number' || error.status === 1 || error.stdout === undefined) throw error;
-    output = error.stdout;
+/**
+ * Properties named like physical names that name something inside their parent only, so that the
+ * same value in two stacks is no clash: an inline policy's name is unique per role, a scaling
+ * policy's per scalable target.
+ */
+const SCOPED_NAMES = new Set(['AWS::IAM::Policy.PolicyName', 'AWS::ApplicationAutoScaling::ScalingPolicy.PolicyName']);
+
+/** Every physical name in `stacks`: the stack names, and each resource's top-level properties that end in "Name" or are `Family`, with a plain string value. */
+export function physicalNames(stacks: GeneratedStack[]): PhysicalName[] {
+  return stacks.flatMap((s) => [
+    { stack: s.stackName, kind: 'stack', value: s.stackName },
+    ...Object.values<any>(s.template.Resources).flatMap((r) => Object.entries<unknown>(r.Properties ?? {})
+      .filter(([key, value]) => (key.endsWith('Name') || key === 'Family') && typeof value === 'string')
+      .map(([key, value]) => ({ stack: s.stackName, kind: `${r.Type}.${key}`, value: value as string }))),
+  ]);
+}
+
+/** Physical names that two resources of the same kind share, across all `stacks`; empty when every name is unique. */
+export function duplicatePhysicalNames(stacks: GeneratedStack[]): string[] {
+  const seen = new Map<string, string[]>();
+  for (const n of physicalNames(stacks).filter((x) => !SCOPED_NAMES.has(x.kind))) {
+    const key = `${n.kind} "${n.value}"`;
+    seen.set(key, [...(seen.get(key) ?? []), n.stack]);
   }
-  const byFile = new Map<string, string[]>(templateFiles.map((f) => [f, []]));
-  for (const m of JSON.parse(output) as LintMatch[]) {
-    if (!m.Rule.Id.startsWith('E')) continue;
-    const key = templateFiles.find((f) => path.resolve(f) === path.resolve(m.Filename)) ?? m.Filename;
-    byFile.set(key, [...(byFile.get(key) ?? []), `${m.Rule.Id}: ${m.Message}`]);
-  }
-  return byFile;
+  return [...seen.entries()].filter(([, where]) => where.length > 1).map(([key, where]) => `${key} in ${where.join(', ')}`);
 }

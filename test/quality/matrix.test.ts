@@ -1,21 +1,26 @@
 import * as fs from 'fs';
-import { cfnLintErrors, CFN_LINT, cheapProblems, Generated, generate } from './generated';
+import { Aspects } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { cheapProblems, duplicatePhysicalNames, Generated, generate, GeneratedStack, physicalNames } from './generated';
 import { COMBINATIONS } from './matrix';
+import { DeliveryStack } from '../../src';
 import { QualityGates } from '../../src/gates/quality-gates';
+import { CFN_LINT, cfnLintErrors } from '../support/cfn-lint';
 
 jest.setTimeout(10 * 60 * 1000);
 
-// Each combination is generated and synthesized once; cfn-lint runs once over all the templates.
+// Each combination is generated and synthesized once; cfn-lint runs once over all their templates.
 const generated = new Map<string, Generated>();
 let lintErrors: Map<string, string[]>;
 
 beforeAll(() => {
   for (const c of COMBINATIONS) generated.set(c.name, generate(c, true));
-  lintErrors = cfnLintErrors([...generated.values()].map((g) => g.templateFile));
+  lintErrors = cfnLintErrors([...generated.values()].flatMap((g) => g.stacks.map((s) => s.templateFile)));
 });
 
-test('the matrix holds at least 8 distinct combinations', () => {
-  expect(COMBINATIONS.length).toBeGreaterThanOrEqual(8);
+test('the matrix holds at least 14 distinct combinations', () => {
+  expect(COMBINATIONS.length).toBeGreaterThanOrEqual(14);
   expect(new Set(COMBINATIONS.map((c) => JSON.stringify(c.options))).size).toBe(COMBINATIONS.length);
 });
 
@@ -23,18 +28,64 @@ test('cfn-lint is installed (run scripts/setup.sh)', () => {
   expect(fs.existsSync(CFN_LINT)).toBe(true);
 });
 
+test('the cdk-nag check of generate() reports a finding in a service stack', () => {
+  // A bucket without access logs, added to the delivery stack while the app synthesizes.
+  const g = generate({
+    name: 'control',
+    options: {},
+    cdkExtras: (app) => {
+      Aspects.of(app).add({
+        visit: (node: IConstruct) => {
+          if (node instanceof DeliveryStack && !node.node.tryFindChild('Unlogged')) new s3.Bucket(node, 'Unlogged');
+        },
+      });
+      return {};
+    },
+  }, true);
+  expect(g.nagFindings).toContainEqual({ rule: 'AwsSolutions-S1', path: 'orders-api-pipeline/Unlogged/Resource' });
+});
+
+describe('the physical-name walk', () => {
+  const stacks = (): GeneratedStack[] => generated.get('every default')!.stacks;
+
+  test('sees the names of every stack and of every environment\'s cluster, service, family, log group and deploy role', () => {
+    const names = physicalNames(stacks()).map((n) => `${n.kind} ${n.value}`);
+    expect(names).toEqual(expect.arrayContaining(['stack orders-api-pipeline', 'AWS::CodePipeline::Pipeline.Name orders-api', 'AWS::ECR::Repository.RepositoryName orders-api']));
+    for (const env of ['staging', 'production']) {
+      expect(names).toEqual(expect.arrayContaining([
+        `stack orders-api-${env}`,
+        `AWS::ECS::Cluster.ClusterName orders-api-${env}`,
+        `AWS::ECS::Service.ServiceName orders-api-${env}`,
+        `AWS::ECS::TaskDefinition.Family orders-api-${env}`,
+        `AWS::Logs::LogGroup.LogGroupName /ecs/orders-api/${env}`,
+        `AWS::IAM::Role.RoleName orders-api-${env}-ecs-deploy`,
+      ]));
+    }
+  });
+
+  test('reports a name that two environments share', () => {
+    const [delivery, staging, production] = stacks().map((s) => JSON.parse(JSON.stringify(s)) as GeneratedStack);
+    const cluster = Object.values<any>(production.template.Resources).find((r) => r.Type === 'AWS::ECS::Cluster');
+    cluster.Properties.ClusterName = 'orders-api-staging';
+    expect(duplicatePhysicalNames([delivery, staging, production])).toEqual(['AWS::ECS::Cluster.ClusterName "orders-api-staging" in orders-api-staging, orders-api-production']);
+    expect(duplicatePhysicalNames([delivery, staging, { ...staging, template: production.template }])).toContain('stack "orders-api-staging" in orders-api-staging, orders-api-staging');
+  });
+});
+
 describe.each(COMBINATIONS.map((c) => [c.name]))('%s', (name) => {
   const g = () => generated.get(name)!;
 
-  test('cdk-nag AwsSolutions: no unacknowledged finding', () => {
+  test('cdk-nag AwsSolutions: no unacknowledged finding in any stack', () => {
     expect(g().nagFindings).toEqual([]);
   });
 
-  test('cfn-lint: no error', () => {
-    expect(lintErrors.get(g().templateFile)).toEqual([]);
+  test('cfn-lint: no error in any template', () => {
+    const templates = g().stacks.map((s) => s.templateFile);
+    expect(templates.length).toBeGreaterThanOrEqual(g().environments.length + 1);
+    expect(templates.map((t) => [t, lintErrors.get(t)])).toEqual(templates.map((t) => [t, []]));
   });
 
-  test('IAM walk, buildspec schema, Dockerfile lint and port/name/path consistency', () => {
+  test('IAM walk, buildspec schema, Dockerfile lint, consistency and physical names', () => {
     expect(cheapProblems(g())).toEqual([]);
   });
 

@@ -1,11 +1,11 @@
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Combination } from './generated';
-import { customizedProps } from '../pipeline/stacks';
+import { customizedProps } from '../support/service-stacks';
 
 /**
- * The configuration matrix: combinations of the project's options, and of the stack props that only
- * the CDK app can give (an existing VPC, KMS keys, a certificate), that the quality tests check.
+ * The configuration matrix: combinations of the project's options, and of the props that only
+ * the CDK app can give (KMS keys, a larger build...), that the quality tests check.
  */
 export const COMBINATIONS: Combination[] = [
   { name: 'every default', options: {} },
@@ -21,13 +21,19 @@ export const COMBINATIONS: Combination[] = [
     },
   },
   {
-    name: 'existing VPC, KMS keys, HTTPS certificate, in an account and region',
-    options: { serviceName: 'billing-api' },
-    stackExtras: (app) => {
+    name: 'KMS keys from another stack, HTTPS in production, in an account and region',
+    options: {
+      serviceName: 'billing-api',
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      environments: [
+        { name: 'staging' },
+        { name: 'production', requireApproval: true, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012' },
+      ],
+    },
+    cdkExtras: (app) => {
       const p = customizedProps(app);
-      return {
-        env: p.env, vpc: p.vpc, sourceEncryptionKey: p.sourceEncryptionKey, imageEncryptionKey: p.imageEncryptionKey, certificate: p.certificate,
-      };
+      return { sourceEncryptionKey: p.sourceEncryptionKey, imageEncryptionKey: p.imageEncryptionKey };
     },
   },
   {
@@ -54,7 +60,7 @@ export const COMBINATIONS: Combination[] = [
   {
     name: '4 vCPU/30 GiB, 2 to 50 tasks, larger build, short retention, few images',
     options: { cpu: 4096, memory: 30720, desiredCount: 2, maxCount: 50, healthCheckPath: '/' },
-    stackExtras: () => ({
+    cdkExtras: () => ({
       buildComputeType: codebuild.ComputeType.LARGE,
       logRetention: logs.RetentionDays.ONE_DAY,
       imagesToKeep: 1,
@@ -71,5 +77,59 @@ export const COMBINATIONS: Combination[] = [
       buildImage: 'aws/codebuild/amazonlinux-aarch64-standard:2.0',
       readmeExtraSections: [{ title: 'On call', body: 'Page the orders team.' }],
     },
+  },
+  {
+    name: 'one environment: production, without approval',
+    options: { environments: [{ name: 'production' }] },
+  },
+  {
+    name: 'three environments with their own sizes, approvals before staging and production',
+    options: {
+      cpu: 1024,
+      memory: 4096,
+      environments: [
+        { name: 'dev', cpu: 256, memory: 512, desiredCount: 1, maxCount: 1 },
+        { name: 'staging', requireApproval: true, cpu: 512, memory: 2048 },
+        { name: 'production', requireApproval: true, cpu: 2048, memory: 8192, desiredCount: 3, maxCount: 20 },
+      ],
+    },
+  },
+  {
+    name: 'cross-account: the pipeline in one account, staging in it, production and a load test in two others',
+    options: {
+      pipelineAccount: '111111111111',
+      pipelineRegion: 'eu-west-1',
+      environments: [
+        { name: 'staging' },
+        { name: 'load-test', account: '333333333333' },
+        { name: 'production', account: '222222222222', requireApproval: true, certificateArn: 'arn:aws:acm:eu-west-1:222222222222:certificate/abc-123' },
+      ],
+    },
+  },
+  {
+    name: 'per-environment cpu, memory and counts over service-wide 2 vCPU/16 GiB and 5 to 10 tasks',
+    options: {
+      cpu: 2048,
+      memory: 16384,
+      desiredCount: 5,
+      maxCount: 10,
+      environments: [
+        // 16 GiB does not pair with 0.25 vCPU: the smallest size that does (512 MiB).
+        { name: 'small', cpu: 256 },
+        // maxCount is raised to desiredCount.
+        { name: 'wide', desiredCount: 20 },
+        { name: 'largest', cpu: 16384, memory: 122880, desiredCount: 1, maxCount: 100 },
+        { name: 'memory-only', memory: 8192 },
+      ],
+    },
+  },
+  {
+    name: 'the most environments: ten with 16-character names, a 32-character service name',
+    options: {
+      serviceName: 'a234567890-b234567890-c234567890',
+      environments: Array.from({ length: 10 }, (_, i) => ({ name: `environment-${String.fromCharCode(97 + i)}abc`, requireApproval: i % 2 === 1 })),
+    },
+  },
+
   },
 ];

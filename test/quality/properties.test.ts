@@ -3,9 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { COSTLY_CHECK_EVERY, RANDOM_CASES_PER_RUN } from './figures';
-import { cfnLintErrors, cheapProblems, generate, Generated } from './generated';
-import { HOSTILE_INPUTS } from './hostile-input';
+import { cheapProblems, generate, Generated } from './generated';
+import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
 import { FARGATE_SIZES, InvalidOptionError } from '../../src/shared/service-settings';
+import { cfnLintErrors } from '../support/cfn-lint';
 
 jest.setTimeout(30 * 60 * 1000);
 
@@ -19,7 +20,7 @@ function option<T>(valid: fc.Arbitrary<T>, hostile: unknown[]): fc.Arbitrary<T |
 }
 
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/);
-const serviceName = fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join('-')).filter((n) => n.length <= 32);
+const serviceName = fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join('-')).filter((n) => n.length >= 2 && n.length <= 32);
 const healthPath = fc.array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { maxLength: 4 }).map((s) => `/${s.join('/')}`);
 const branch = fc.array(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{0,10}$/), { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
 const buildImage = fc.constantFrom(
@@ -58,6 +59,67 @@ const gates = fc.oneof(
   { arbitrary: fc.constantFrom<unknown>({ cdkNag: 'no' }, { lint: true }, null, 'all'), weight: 1 },
 );
 
+// ------------------------------------------------------------------ where the stacks go
+const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
+const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
+
+/** The pipeline's account and region: none (environment-agnostic), both, one of them, or a hostile value. */
+const pipelineLocation = fc.oneof(
+  { arbitrary: fc.constant({}), weight: 6 },
+  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS), pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 6 },
+  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS) }), weight: 2 },
+  { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 2 },
+  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...HOSTILE_INPUTS.pipelineAccount) }), weight: 1 },
+  { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...HOSTILE_INPUTS.pipelineRegion) }), weight: 1 },
+) as fc.Arbitrary<{ pipelineAccount?: unknown; pipelineRegion?: unknown }>;
+
+const environmentName = fc.stringMatching(/^[a-z][a-z0-9]{0,7}(-[a-z0-9]{1,3})?$/).filter((n) => n.length >= 2 && n.length <= 16);
+
+/**
+ * One environment with random optional fields. An account or a region is drawn only where the
+ * pipeline's location allows one (an account needs pipelineAccount and, for another account,
+ * pipelineRegion; a region must be pipelineRegion); its size or counts are sometimes invalid.
+ */
+function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unknown }): fc.Arbitrary<Record<string, unknown>> {
+  const account = typeof location.pipelineAccount === 'string' ? location.pipelineAccount : undefined;
+  const region = typeof location.pipelineRegion === 'string' ? location.pipelineRegion : undefined;
+  const accounts = account === undefined ? [] : region === undefined ? [account] : ACCOUNTS;
+  // An environment's region can only be the pipeline's; another one is drawn, rarely, to be rejected.
+  const regions = region === undefined ? [] : [region, region, region, ...REGIONS.filter((r) => r !== region).slice(0, 1)];
+  const none = fc.constant(undefined);
+  return fc.record({
+    name: environmentName,
+    account: accounts.length > 0 ? fc.option(fc.constantFrom(...accounts), { nil: undefined }) : none,
+    region: regions.length > 0 ? fc.option(fc.constantFrom(...regions), { nil: undefined }) : none,
+    requireApproval: fc.option(fc.boolean(), { nil: undefined }),
+    // A memory alone may not pair with the service's CPU, a maxCount alone may be below its desiredCount.
+    size: fc.option(partial(size, ['cpu'], ['memory']), { nil: undefined, freq: 2 }),
+    counts: fc.option(partial(counts, ['desiredCount'], ['maxCount']), { nil: undefined, freq: 2 }),
+    certificateArn: fc.option(fc.uuid().map((id) => `arn:aws:acm:${region ?? 'eu-west-1'}:${account ?? '123456789012'}:certificate/${id}`), { nil: undefined, freq: 3 }),
+  }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
+}
+
+/** The whole value mostly, sometimes only the first or (less often) only the second of its keys. */
+function partial<T extends object>(whole: fc.Arbitrary<T>, first: Array<keyof T>, second: Array<keyof T>): fc.Arbitrary<Partial<T>> {
+  const pick = (keys: Array<keyof T>) => whole.map((v) => Object.fromEntries(keys.map((k) => [k, v[k]])) as Partial<T>);
+  return fc.oneof({ arbitrary: whole, weight: 4 }, { arbitrary: pick(first), weight: 2 }, { arbitrary: pick(second), weight: 1 });
+}
+
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** The pipeline's location and 1 to 3 environments, the default ones, or a hostile list (with the options it comes with). */
+const placement = pipelineLocation.chain((location) => fc.oneof(
+  {
+    arbitrary: fc.uniqueArray(environment(location), { minLength: 1, maxLength: 3, selector: (e) => e.name })
+      .map((environments) => ({ ...location, environments })),
+    weight: 30,
+  },
+  { arbitrary: fc.constant(location), weight: 8 },
+  { arbitrary: fc.constantFrom(...HOSTILE_ENVIRONMENTS).map((h) => ({ ...h.with, environments: h.environments })), weight: 2 },
+));
+
 const optionsArbitrary = fc.record({
   name: fc.oneof(
     { arbitrary: fc.constantFrom('orders-api', '@acme/Orders_API', 'Billing Service'), weight: 20 },
@@ -71,23 +133,58 @@ const optionsArbitrary = fc.record({
   branch: option(branch, HOSTILE_INPUTS.branch),
   buildImage: option(buildImage, HOSTILE_INPUTS.buildImage),
   qualityGates: option(gates, [{ cdkNag: 1 }]),
-}).map(({ size: s, counts: c, ...rest }) => {
-  const out: Record<string, unknown> = { ...rest, ...(s as object | undefined), ...(c as object | undefined) };
-  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
-  return out;
+  placement,
+}).map(({ size: s, counts: c, placement: p, ...rest }) =>
+  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
+
+/**
+ * Whether the option that an error names was given: a key of the options, a field of an object
+ * option (`qualityGates.lint`), or an element or an element's field of a list
+ * (`environments[1].cpu`). A service name derived from `name`, an environment's missing name, and
+ * the pipeline's account or region that another account or region of an environment requires,
+ * count as given by what requires them.
+ */
+function namesGivenOption(options: Record<string, any>, named: string): boolean {
+  const environments: any[] = Array.isArray(options.environments) ? options.environments : [];
+  if (named === 'serviceName' && options.serviceName === undefined) return true;
+  if (named === 'pipelineRegion' && options.pipelineRegion === undefined) {
+    return environments.some((e) => e?.account !== undefined && e.account !== options.pipelineAccount);
+  }
+  if (named === 'pipelineAccount' && options.pipelineAccount === undefined) {
+    return environments.some((e) => e?.region !== undefined && e.region !== options.pipelineRegion);
+  }
+  // `option`, `option.field`, `option[i]` or `option[i].field`: each step must be in what was given.
+  const m = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?$/.exec(named);
+  if (!m || !(m[1] in options)) return false;
+  let value = options[m[1]];
+  if (m[2] !== undefined) {
+    if (!Array.isArray(value) || Number(m[2]) >= value.length) return false;
+    value = value[Number(m[2])];
+  }
+  // An element's required field (an environment's name) is named when it is missing.
+  const required = m[2] !== undefined && m[1] === 'environments' && m[3] === 'name';
+  return m[3] === undefined || (typeof value === 'object' && value !== null && (m[3] in value || required));
+}
+
+test('the check of the option that an error names', () => {
+  const options = { name: 'x', cpu: 300, qualityGates: { lint: true }, environments: [{ name: 'a' }, { name: 'staging', account: '1' }, {}] };
+  expect(['cpu', 'qualityGates.lint', 'environments', 'environments[0].name', 'environments[1].account', 'environments[2].name', 'serviceName', 'pipelineRegion']
+    .map((n) => namesGivenOption(options, n))).toEqual([true, true, true, true, true, true, true, true]);
+  expect(['memory', 'qualityGates.cdkNag', 'environments[3]', 'environments[0].cpu', 'environments[1].region', 'pipelineAccount', 'cpu[0]'].map((n) => namesGivenOption(options, n)))
+    .toEqual([false, false, false, false, false, false, false]);
 });
 
 const seed = Number(process.env.QUALITY_SEED ?? Date.now() % 2 ** 31);
 const valid: Generated[] = [];
 const sampled: Generated[] = [];
-let rejected = 0;
+const rejected: string[] = [];
 
 beforeAll(() => {
   // eslint-disable-next-line no-console
   console.log(`fast-check seed ${seed} (rerun with QUALITY_SEED=${seed})`);
 });
 
-test(`${RANDOM_CASES_PER_RUN} random option sets: a clean repository and stack, or an InvalidOptionError naming an option before any file is written`, () => {
+test(`${RANDOM_CASES_PER_RUN} random option sets: a clean repository and stacks, or an InvalidOptionError naming an option before any file is written`, () => {
   fc.assert(fc.property(optionsArbitrary, (options) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'quality-prop-'));
     const costly = valid.length % COSTLY_CHECK_EVERY === 0;
@@ -96,12 +193,10 @@ test(`${RANDOM_CASES_PER_RUN} random option sets: a clean repository and stack, 
       g = generate({ name: 'random', options: options as any }, costly, outdir);
     } catch (error) {
       if (!(error instanceof InvalidOptionError)) throw error;
-      const named = /^Invalid option "([^".]+)/.exec(error.message)?.[1];
-      // The option named is one that was given (a service name derived from `name` counts as given by `name`).
-      expect([error.message, Object.keys(options).includes(named!) || (named === 'serviceName' && options.serviceName === undefined)])
-        .toEqual([error.message, true]);
+      const named = /^Invalid option "([^"]+)"/.exec(error.message)?.[1] ?? '';
+      expect([error.message, namesGivenOption(options, named)]).toEqual([error.message, true]);
       expect(fs.readdirSync(outdir)).toEqual([]);
-      rejected++;
+      rejected.push(named);
       return;
     }
     valid.push(g);
@@ -112,16 +207,25 @@ test(`${RANDOM_CASES_PER_RUN} random option sets: a clean repository and stack, 
     }
   }), { numRuns: RANDOM_CASES_PER_RUN, seed });
 
+  const environments = valid.map((g) => g.environments.length);
   // eslint-disable-next-line no-console
-  console.log(`${valid.length} valid (${sampled.length} through cdk-nag and cfn-lint), ${rejected} rejected`);
-  expect(valid.length + rejected).toBe(RANDOM_CASES_PER_RUN);
+  console.log([
+    `${valid.length} valid (${sampled.length} through cdk-nag and cfn-lint), ${rejected.length} rejected`,
+    `environments per valid set: ${[1, 2, 3].map((n) => `${n}: ${environments.filter((x) => x === n).length}`).join(', ')}`,
+    `rejections by option: ${[...new Set(rejected.map((n) => n.replace(/\[\d+\]/, '[i]')))].sort().map((n) => `${n} ${rejected.filter((r) => r.replace(/\[\d+\]/, '[i]') === n).length}`).join(', ')}`,
+  ].join('\n'));
+  expect(valid.length + rejected.length).toBe(RANDOM_CASES_PER_RUN);
   // Both kinds occur: the generators are not stuck on one side.
   expect(valid.length).toBeGreaterThan(RANDOM_CASES_PER_RUN / 4);
-  expect(rejected).toBeGreaterThan(RANDOM_CASES_PER_RUN / 20);
+  expect(rejected.length).toBeGreaterThan(RANDOM_CASES_PER_RUN / 20);
+  // ...and the environments vary: sets with one and with several environments, some rejected by their own fields.
+  expect(environments.filter((n) => n === 1).length).toBeGreaterThan(0);
+  expect(environments.filter((n) => n > 1).length).toBeGreaterThan(0);
+  expect(rejected.filter((n) => /^environments\[\d+\]/.test(n)).length).toBeGreaterThan(0);
 });
 
-test('cfn-lint, in one run over the sampled templates: no error', () => {
+test('cfn-lint, in one run over every template of the sampled sets: no error', () => {
   expect(sampled.length).toBeGreaterThan(0);
-  const errors = cfnLintErrors(sampled.map((g) => g.templateFile));
+  const errors = cfnLintErrors(sampled.flatMap((g) => g.stacks.map((s) => s.templateFile)));
   expect([...errors.entries()].filter(([, e]) => e.length > 0)).toEqual([]);
 });
