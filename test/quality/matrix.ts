@@ -130,6 +130,4 @@ export const COMBINATIONS: Combination[] = [
       environments: Array.from({ length: 10 }, (_, i) => ({ name: `environment-${String.fromCharCode(97 + i)}abc`, requireApproval: i % 2 === 1 })),
     },
   },
-
-  },
 ];
