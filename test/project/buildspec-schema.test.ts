@@ -28,11 +28,11 @@ describe('the buildspec schema', () => {
     expect(spec.phases.install.commands).toEqual(['n 20']);
   });
 
-  test('declares the JUnit reports and the imagedefinitions.json artifact', () => {
+  test('declares the JUnit reports, and imagedefinitions.json and the cloud assembly as artifacts', () => {
     const spec = generated();
     expect(spec.version).toBe(0.2);
     expect(spec.reports['unit-tests']).toEqual({ 'base-directory': 'test-reports', 'files': ['**/*.xml'], 'file-format': 'JUNITXML' });
-    expect(spec.artifacts).toEqual({ files: ['imagedefinitions.json'] });
+    expect(spec.artifacts).toEqual({ files: ['imagedefinitions.json', 'cdk.out/**/*'] });
     expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: 20 });
     expect(spec.env).toEqual({ variables: { DOCKER_BUILDKIT: '1' } });
   });
