@@ -15,7 +15,7 @@ import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
-import { ServiceOptions } from '../shared/service-options';
+import { EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
 /** The npm name of this package, as the generated repository depends on it. */
@@ -290,7 +290,21 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
  * service-wide values it does not set).
  */
 function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceSettings): Record<string, unknown> {
-  const environments = (options.environments ?? DEFAULT_ENVIRONMENTS).map((e) => ({ ...e }));
+  // Each environment's fields in the order EnvironmentOptions declares them, whatever order they
+  // came in: jsii hands a struct from Python or Java over with its fields in its own order,
+  // and the same options must write the same file.
+  const given: readonly EnvironmentOptions[] = options.environments ?? DEFAULT_ENVIRONMENTS;
+  const environments = given.map((e): EnvironmentOptions => ({
+    name: e.name,
+    account: e.account,
+    region: e.region,
+    requireApproval: e.requireApproval,
+    desiredCount: e.desiredCount,
+    maxCount: e.maxCount,
+    cpu: e.cpu,
+    memory: e.memory,
+    certificateArn: e.certificateArn,
+  }));
   return {
     serviceName: settings.serviceName,
     containerPort: settings.containerPort,

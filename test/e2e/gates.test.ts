@@ -53,16 +53,24 @@ describe('the quality gates of a generated repository', () => {
     expect(r.stderr).toContain('postbuild');
   });
 
+  /** src/main.ts with `statement` added to the app that createApp returns. */
+  const inApp = (statement: string) => (main: string) => {
+    const end = /^  return app;$/m;
+    if (!end.test(main)) {
+      throw new Error('src/main.ts has no `  return app;` line in createApp');
+    }
+    return main.replace(end, `  ${statement}\n  return app;`);
+  };
+
   test('a cdk-nag finding fails gates:synth', () => {
-    const r = withChange('src/main.ts', (m) => m.replace(/^app\.synth\(\);$/m,
-      "new (require('aws-cdk-lib/aws-s3').Bucket)(new (require('aws-cdk-lib').Stack)(app, 'extra'), 'Unlogged');\napp.synth();"), ['projen', 'gates:synth']);
+    const r = withChange('src/main.ts', inApp(
+      "new (require('aws-cdk-lib/aws-s3').Bucket)(new (require('aws-cdk-lib').Stack)(app, 'extra'), 'Unlogged');"), ['projen', 'gates:synth']);
     expect(r.status).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toContain('AwsSolutions-S1');
   });
 
   test('a construct warning fails gates:synth (strict), not a plain cdk synth', () => {
-    const warn = (m: string) => m.replace(/^app\.synth\(\);$/m,
-      "require('aws-cdk-lib').Annotations.of(new (require('aws-cdk-lib').Stack)(app, 'warned')).addWarningV2('gates:planted', 'a planted warning');\napp.synth();");
+    const warn = inApp("require('aws-cdk-lib').Annotations.of(new (require('aws-cdk-lib').Stack)(app, 'warned')).addWarningV2('gates:planted', 'a planted warning');");
     const strict = withChange('src/main.ts', warn, ['projen', 'gates:synth']);
     expect(strict.status).not.toBe(0);
     expect(`${strict.stdout}${strict.stderr}`).toContain('a planted warning');
@@ -73,8 +81,8 @@ describe('the quality gates of a generated repository', () => {
   test('aws-cdk-lib\'s template validation runs in gates:synth, not in a developer\'s cdk synth', () => {
     // A property that CloudFormation's schema does not have: only the built-in validation sees it
     // (cdk-nag does not look at a plain CfnResource).
-    const bad = (m: string) => m.replace(/^app\.synth\(\);$/m,
-      "new (require('aws-cdk-lib').CfnResource)(new (require('aws-cdk-lib').Stack)(app, 'schema'), 'Bad', { type: 'AWS::SQS::Queue', properties: { NoSuchProperty: 'x' } });\napp.synth();");
+    const bad = inApp(
+      "new (require('aws-cdk-lib').CfnResource)(new (require('aws-cdk-lib').Stack)(app, 'schema'), 'Bad', { type: 'AWS::SQS::Queue', properties: { NoSuchProperty: 'x' } });");
     const gate = withChange('src/main.ts', bad, ['projen', 'gates:synth']);
     expect(gate.status).not.toBe(0);
     expect(`${gate.stdout}${gate.stderr}`).toContain('NoSuchProperty');

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { generateRepository } from './generated-repository';
+import { generateRepository, templateFiles } from './generated-repository';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -53,12 +53,25 @@ describe('a repository generated with non-default options', () => {
     expect(read('README.md')).toContain('# billing\n');
   });
 
-  test('its build ran the service tests and the CDK tests, with JUnit reports', () => {
+  test('its build ran the service tests and the CDK tests, with JUnit reports, and synthesized every stack', () => {
     const service = junitCounts(path.join(dir, 'test-reports', 'service-junit.xml'));
     expect(service.tests).toBeGreaterThanOrEqual(5);
     expect(service.failures).toBe(0);
     expect(fs.existsSync(path.join(dir, 'test-reports', 'junit.xml'))).toBe(true);
-    expect(fs.readdirSync(path.join(dir, 'cdk.out')).filter((f) => f.endsWith('.template.json'))).toEqual(['billing-pipeline.template.json']);
+    expect(templateFiles(path.join(dir, 'cdk.out'))).toEqual(['billing-pipeline.template.json', 'billing-production.template.json', 'billing-staging.template.json']);
+  });
+
+  test('the synthesized stacks follow the options: the branch the pipeline watches, each environment\'s task size and port', () => {
+    const template = (stack: string) => JSON.parse(read(`cdk.out/${stack}.template.json`));
+    const actions = Object.values<any>(template('billing-pipeline').Resources)
+      .filter((r) => r.Type === 'AWS::CodePipeline::Pipeline')
+      .flatMap((r) => r.Properties.Stages.flatMap((s: any) => s.Actions));
+    expect(actions.filter((a) => a.ActionTypeId.Provider === 'CodeCommit').map((a) => a.Configuration.BranchName)).toEqual(['trunk']);
+    for (const stack of ['billing-staging', 'billing-production']) {
+      const tasks = Object.values<any>(template(stack).Resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition');
+      expect([stack, tasks.map((t) => [t.Properties.Cpu, t.Properties.Memory, t.Properties.ContainerDefinitions[0].PortMappings[0].ContainerPort])])
+        .toEqual([stack, [['512', '1024', 3000]]]);
+    }
   });
 
   test('generates nothing for GitHub', () => {

@@ -1,15 +1,21 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { developerEnv, generateRepository, packedTarball } from './generated-repository';
+import {
+  buildOutputArtifacts, buildspecPublishes, developerEnv, generateRepository, packedTarball, stackDeployments, templateFiles,
+} from './generated-repository';
 
 jest.setTimeout(15 * 60 * 1000);
 
 describe('a repository generated from the packed tarball', () => {
   let dir: string;
+  let service: string;
 
   beforeAll(() => {
     dir = generateRepository();
+    // The service is named after the repository's folder.
+    service = path.basename(dir).toLowerCase().replace(/[^a-z0-9]+/g, '-');
   });
 
   test('the tarball ships the templates', () => {
@@ -24,7 +30,10 @@ describe('a repository generated from the packed tarball', () => {
   test('renders its files from the installed package', () => {
     const installed = path.join(dir, 'node_modules', 'cicd-service-template', 'templates', 'app', 'main.ts.mustache');
     expect(fs.existsSync(installed)).toBe(true);
-    expect(fs.readFileSync(path.join(dir, 'src', 'main.ts'), 'utf-8')).toContain('new CicdPipelineStack(');
+    const main = fs.readFileSync(path.join(dir, 'src', 'main.ts'), 'utf-8');
+    expect(main).toContain('export function createApp(');
+    expect(main).toContain('new CicdService(app, serviceSettings)');
+    expect(main).not.toContain('CicdPipelineStack');
   });
 
   test('records the tarball as the template dependency', () => {
@@ -33,10 +42,50 @@ describe('a repository generated from the packed tarball', () => {
     expect(rc).toContain('cicd-service-template@file:');
   });
 
-  test('builds: compiles, synthesizes the CDK app and runs its tests', () => {
-    const templates = fs.readdirSync(path.join(dir, 'cdk.out')).filter((f) => f.endsWith('.template.json'));
-    expect(templates).toEqual([`${path.basename(dir).toLowerCase().replace(/[^a-z0-9]+/g, '-')}-pipeline.template.json`]);
+  test('builds: compiles, synthesizes the pipeline stack and one stack per environment, and runs its tests', () => {
+    expect(templateFiles(path.join(dir, 'cdk.out'))).toEqual([`${service}-pipeline`, `${service}-production`, `${service}-staging`].map((s) => `${s}.template.json`));
     expect(fs.existsSync(path.join(dir, 'test-reports', 'junit.xml'))).toBe(true);
+  });
+
+  test('the pipeline deploys every stack of cdk.out from the template the build publishes', () => {
+    const cdkOut = path.join(dir, 'cdk.out');
+    const pipeline = JSON.parse(fs.readFileSync(path.join(cdkOut, `${service}-pipeline.template.json`), 'utf-8'));
+    const deployments = stackDeployments(pipeline);
+    // The pipeline updates itself first, then deploys staging and production in that order.
+    expect(deployments.map((d) => d.stackName)).toEqual([`${service}-pipeline`, `${service}-staging`, `${service}-production`]);
+    // Each template comes from the build's output artifact, which the buildspec's artifacts fill.
+    const built = buildOutputArtifacts(pipeline);
+    expect(built).toHaveLength(1);
+    const buildspec = fs.readFileSync(path.join(dir, 'buildspec.yml'), 'utf-8');
+    for (const d of deployments) {
+      expect([d.artifact, d.templatePath]).toEqual([built[0], `cdk.out/${d.stackName}.template.json`]);
+      expect([d.templatePath, fs.existsSync(path.join(dir, d.templatePath))]).toEqual([d.templatePath, true]);
+      expect([d.templatePath, buildspecPublishes(buildspec, d.templatePath)]).toEqual([d.templatePath, true]);
+    }
+    // And nothing in cdk.out that the pipeline leaves undeployed.
+    expect(deployments.map((d) => `${d.stackName}.template.json`).sort()).toEqual(templateFiles(cdkOut));
+  });
+
+  test('two cdk synth runs write byte-identical templates', () => {
+    const synth = () => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-synth-'));
+      execFileSync('npx', ['cdk', 'synth', '-q', '-o', out], { cwd: dir, stdio: 'pipe', env: developerEnv() });
+      return Object.fromEntries(templateFiles(out).map((f) => [f, fs.readFileSync(path.join(out, f))]));
+    };
+    const first = synth();
+    const second = synth();
+    expect(Object.keys(first)).toHaveLength(3);
+    expect(Object.keys(second)).toEqual(Object.keys(first));
+    for (const file of Object.keys(first)) {
+      expect([file, first[file].equals(second[file])]).toEqual([file, true]);
+    }
+  });
+
+  test('npx projen deploy deploys the pipeline stack, one of the stacks the app lists', () => {
+    const tasks = JSON.parse(fs.readFileSync(path.join(dir, '.projen', 'tasks.json'), 'utf-8')).tasks;
+    expect(tasks.deploy.steps).toEqual([{ exec: `cdk deploy ${service}-pipeline`, receiveArgs: true }]);
+    const stacks = execFileSync('npx', ['cdk', 'list'], { cwd: dir, encoding: 'utf-8', env: developerEnv() }).split('\n').filter(Boolean);
+    expect(stacks.sort()).toEqual([`${service}-pipeline`, `${service}-production`, `${service}-staging`]);
   });
 
   test('check:managed passes as generated, and names a managed file edited by hand', () => {

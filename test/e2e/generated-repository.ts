@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parse } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -23,15 +24,106 @@ export function packedTarball(): string {
 }
 
 /**
+ * The package as it was at `commit` (a full hash), packed by that commit's own scripts/pack.sh
+ * and kept as `.tmp/cicd-service-template-<commit>.tgz`: a commit's tarball never changes, so it is
+ * built once and reused by every test and every later run.
+ */
+export function packedTarballAt(commit: string): string {
+  const target = path.join(ROOT, '.tmp', `cicd-service-template-${commit}.tgz`);
+  if (fs.existsSync(target)) {
+    return target;
+  }
+  // An exported tree, not a git worktree: nothing is registered in the repository's .git.
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-at-commit-'));
+  try {
+    const archive = path.join(source, 'source.tar');
+    execFileSync('git', ['archive', '--format=tar', '-o', archive, commit], { cwd: ROOT });
+    execFileSync('tar', ['xf', archive, '-C', source]);
+    fs.rmSync(archive);
+    const run = (command: string, args: string[]) => execFileSync(command, args, {
+      cwd: source, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'], env: developerEnv(),
+    });
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+    const packed = run('bash', ['scripts/pack.sh']).trim();
+    // Renamed into place only when complete: an interrupted build leaves no tarball to reuse.
+    const partial = `${target}.partial`;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(packed, partial);
+    fs.renameSync(partial, target);
+    return target;
+  } finally {
+    fs.rmSync(source, { recursive: true, force: true });
+  }
+}
+
+/**
  * Generates a service repository from the packed tarball with `projen new --no-git --from`
  * in a fresh temporary folder, builds it with `npx projen build`, and returns the folder.
  */
-export function generateRepository(extraArgs: string[] = []): string {
+export function generateRepository(extraArgs: string[] = [], from: string = packedTarball()): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-e2e-'));
-  execFileSync('bash', [path.join(ROOT, 'scripts', 'generate.sh'), packedTarball(), dir, '--no-git', ...extraArgs], {
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'generate.sh'), from, dir, '--no-git', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: developerEnv(),
   });
   return dir;
+}
+
+/** The stack template files of a cloud assembly, sorted. */
+export function templateFiles(cdkOut: string): string[] {
+  return fs.readdirSync(cdkOut).filter((f) => f.endsWith('.template.json')).sort();
+}
+
+/** A CloudFormation action of a pipeline: the stack it deploys and where its template comes from. */
+export interface StackDeployment {
+  readonly stage: string;
+  readonly action: string;
+  readonly stackName: string;
+  /** The input artifact the template is read from (the part of TemplatePath before `::`). */
+  readonly artifact: string;
+  /** The template's path inside that artifact. */
+  readonly templatePath: string;
+}
+
+/** The CloudFormation deploy actions of every CodePipeline in a synthesized template. */
+export function stackDeployments(template: any): StackDeployment[] {
+  const deployments: StackDeployment[] = [];
+  for (const resource of Object.values<any>(template.Resources ?? {})) {
+    if (resource.Type !== 'AWS::CodePipeline::Pipeline') continue;
+    for (const stage of resource.Properties.Stages) {
+      for (const action of stage.Actions) {
+        if (action.ActionTypeId.Provider !== 'CloudFormation') continue;
+        const [artifact, templatePath] = String(action.Configuration.TemplatePath).split('::');
+        deployments.push({ stage: stage.Name, action: action.Name, stackName: action.Configuration.StackName, artifact, templatePath });
+      }
+    }
+  }
+  return deployments;
+}
+
+/** The output artifacts of the pipeline actions whose provider is CodeBuild. */
+export function buildOutputArtifacts(template: any): string[] {
+  return Object.values<any>(template.Resources ?? {})
+    .filter((r) => r.Type === 'AWS::CodePipeline::Pipeline')
+    .flatMap((r) => r.Properties.Stages.flatMap((s: any) => s.Actions))
+    .filter((a) => a.ActionTypeId.Provider === 'CodeBuild')
+    .flatMap((a) => (a.OutputArtifacts ?? []).map((o: any) => o.Name));
+}
+
+/**
+ * Whether the `artifacts.files` of a buildspec put `file` (relative to the source root) into the
+ * build's output artifact: named exactly, or under a folder pattern `<folder>/**` or `<folder>/**\/*`.
+ */
+export function buildspecPublishes(buildspec: string, file: string): boolean {
+  const spec = parse(buildspec);
+  const patterns: string[] = spec?.artifacts?.files ?? [];
+  if (spec?.artifacts?.['base-directory'] !== undefined || spec?.artifacts?.['discard-paths'] === 'yes') {
+    // Either one moves the files inside the artifact; no pattern of ours does this.
+    return false;
+  }
+  return patterns.some((pattern) => {
+    const folder = pattern.replace(/\/\*\*(\/\*)?$/, '/');
+    return pattern === file || (folder !== pattern && file.startsWith(folder));
+  });
 }

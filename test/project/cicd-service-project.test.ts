@@ -19,6 +19,14 @@ describe('CicdServiceProject', () => {
     expect(out['test/main.test.ts']).toContain("import { createApp } from '../src/main';");
   });
 
+  test('writes each environment\'s fields in one order, whatever order the options give them in', () => {
+    // As jsii hands over a struct built in Python or Java: its fields in an order of its own.
+    const settings = (environment: Record<string, unknown>) => synthSnapshot(newProject({ environments: [environment as any] }))['src/service-settings.ts'];
+    const written = settings({ name: 'production', requireApproval: true, desiredCount: 2, cpu: 512 });
+    expect(written).toContain("    {\n      name: 'production',\n      requireApproval: true,\n      desiredCount: 2,\n      cpu: 512,\n    },\n");
+    expect(settings({ cpu: 512, desiredCount: 2, requireApproval: true, name: 'production' })).toEqual(written);
+  });
+
   test('deploys the pipeline stack only, and destroys every stack', () => {
     const tasks = synthSnapshot(newProject())['.projen/tasks.json'].tasks;
     expect(tasks.deploy.steps).toEqual([{ exec: 'cdk deploy orders-api-pipeline', receiveArgs: true }]);
