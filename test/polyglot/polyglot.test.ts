@@ -3,32 +3,46 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  managedFiles, normalizeTemplate, projectFiles, readmeSnippet, resourceCounts, stackTemplates, taskDefinitions, withoutPythonProjenrc,
+  managedFiles, normalizeTemplate, projectFiles, readmeSnippet, resourceCounts, stackTemplates, taskDefinitions, Template, withoutPythonProjenrc,
 } from './outputs';
 
+// Without the consumers' output there is nothing to compare: fail rather than pass with no test.
 const OUT = process.env.POLYGLOT_OUT;
+if (!OUT) {
+  throw new Error('POLYGLOT_OUT is not set: run `npx projen test:polyglot` (scripts/polyglot.sh), which sets it after the consumers ran');
+}
+
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixture.json'), 'utf-8'));
+const service = fixture.serviceProps;
+const environments: Array<{ name: string; desiredCount?: number }> = service.environments;
+/** The stack names that the fixture's app synthesizes, sorted as stackTemplates sorts them. */
+const STACKS: string[] = [...fixture.stacks].sort();
 
-const describeIfRan = OUT ? describe : describe.skip;
+/** The desired task counts of the ECS services of a template. */
+function desiredCounts(template: Template): number[] {
+  return Object.values(template.Resources ?? {}).filter((r) => r.Type === 'AWS::ECS::Service').map((r) => r.Properties?.DesiredCount);
+}
 
-describeIfRan('the TypeScript reference', () => {
-  const templates = () => stackTemplates(path.join(OUT!, 'typescript', 'app'));
+describe('the TypeScript reference', () => {
+  const templates = () => stackTemplates(path.join(OUT, 'typescript', 'app'));
 
-  test('synthesizes one stack named after the fixture', () => {
-    expect(Object.keys(templates())).toEqual([`${fixture.stackId}.template.json`]);
+  test('synthesizes the pipeline stack and one stack per environment, named as the fixture says', () => {
+    expect(STACKS).toEqual([`${service.serviceName}-pipeline`, ...environments.map((e) => `${service.serviceName}-${e.name}`)].sort());
+    expect(Object.keys(templates())).toEqual(STACKS);
   });
 
-  test('runs the service with the fixture size, container name and port', () => {
-    const template = templates()[`${fixture.stackId}.template.json`];
+  test.each(environments)('runs $name with the fixture size, container name, port and task count', (environment) => {
+    const template = templates()[`${service.serviceName}-${environment.name}`];
     expect(taskDefinitions(template)).toEqual([{
-      cpu: String(fixture.stackProps.cpu),
-      memory: String(fixture.stackProps.memory),
-      containers: [{ name: fixture.stackProps.serviceName, ports: [fixture.stackProps.containerPort] }],
+      cpu: String(service.cpu),
+      memory: String(service.memory),
+      containers: [{ name: service.serviceName, ports: [service.containerPort] }],
     }]);
+    expect(desiredCounts(template)).toEqual([environment.desiredCount ?? 1]);
   });
 
   test('keeps a real difference through the template normalization', () => {
-    const template = templates()[`${fixture.stackId}.template.json`];
+    const template = templates()[`${service.serviceName}-${environments[0].name}`];
     const changed = JSON.parse(JSON.stringify(template));
     const taskDefinition = Object.values<any>(changed.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
     taskDefinition.Properties.ContainerDefinitions[0].PortMappings[0].ContainerPort += 1;
@@ -36,14 +50,21 @@ describeIfRan('the TypeScript reference', () => {
   });
 
   test('is left byte for byte as it is by the Python projenrc normalization', () => {
-    const files = managedFiles(path.join(OUT!, 'typescript', 'project'));
+    const files = managedFiles(path.join(OUT, 'typescript', 'project'));
     expect(withoutPythonProjenrc(files)).toEqual(files);
   });
 
-  test('generates a repository with managed files and the service settings', () => {
-    const files = managedFiles(path.join(OUT!, 'typescript', 'project'));
+  test('generates a repository with managed files and the service settings, environments included', () => {
+    const files = managedFiles(path.join(OUT, 'typescript', 'project'));
     expect(Object.keys(files)).toEqual(expect.arrayContaining(['package.json', '.projen/tasks.json', 'src/service-settings.ts']));
-    expect(files['src/service-settings.ts']).toContain(String(fixture.projectOptions.containerPort));
+    const settings = files['src/service-settings.ts'];
+    expect(settings).toContain(`containerPort: ${fixture.projectOptions.containerPort}`);
+    for (const environment of fixture.projectOptions.environments) {
+      expect(settings).toContain(`name: '${environment.name}'`);
+      if (environment.desiredCount !== undefined) {
+        expect(settings).toContain(`desiredCount: ${environment.desiredCount}`);
+      }
+    }
   });
 });
 
@@ -51,10 +72,6 @@ describe.each([
   ['python', { app: 'python-app', projenrc: 'python-projenrc', install: 'python-install' }, { app: 'app.py', projenrc: 'projenrc.py', install: 'install.sh' }],
   ['java', { app: 'java-app', projenrc: 'java-projenrc', install: 'java-dependency' }, { app: 'app.java', projenrc: 'projenrc.java', install: 'dependency.xml' }],
 ])('%s', (language, snippets, sources) => {
-  if (!OUT) {
-    test.skip('needs scripts/polyglot.sh', () => undefined);
-    return;
-  }
   const dir = path.join(OUT, language);
 
   test.each(Object.keys(snippets) as Array<keyof typeof snippets>)('ran the README %s snippet as written', (kind) => {
@@ -66,25 +83,21 @@ describe.each([
     const actual = () => stackTemplates(path.join(dir, 'app'));
 
     test('synthesizes the same stacks', () => {
-      expect(Object.keys(actual())).toEqual(Object.keys(reference()));
+      expect(Object.keys(actual())).toEqual(STACKS);
     });
 
-    test('has the same resource types and counts', () => {
-      for (const [file, template] of Object.entries(reference())) {
-        expect(resourceCounts(actual()[file])).toEqual(resourceCounts(template));
-      }
-    });
+    describe.each(STACKS)('stack %s', (stack) => {
+      test('has the same resource types and counts', () => {
+        expect(resourceCounts(actual()[stack])).toEqual(resourceCounts(reference()[stack]));
+      });
 
-    test('has the same task size, container name and port', () => {
-      for (const [file, template] of Object.entries(reference())) {
-        expect(taskDefinitions(actual()[file])).toEqual(taskDefinitions(template));
-      }
-    });
+      test('has the same task size, container name and port', () => {
+        expect(taskDefinitions(actual()[stack])).toEqual(taskDefinitions(reference()[stack]));
+      });
 
-    test('has the same template once asset hashes and CDK metadata are normalized', () => {
-      for (const [file, template] of Object.entries(reference())) {
-        expect(normalizeTemplate(actual()[file])).toEqual(normalizeTemplate(template));
-      }
+      test('has the same template once asset hashes and CDK metadata are normalized', () => {
+        expect(normalizeTemplate(actual()[stack])).toEqual(normalizeTemplate(reference()[stack]));
+      });
     });
   });
 
