@@ -14,4 +14,6 @@ echo
 echo "Generated a service repository in $root/.demo ($(( $(date +%s) - start )) s):"
 find . -type f -not -path './node_modules/*' -not -path './cdk.out/*' -not -path './coverage/*' -not -path './test-reports/*' -not -path './lib/*' -not -path './service/dist/*' -not -path './service/node_modules/*' | sed 's|^\./||' | sort | sed 's/^/  /'
 echo
-echo "CDK synth output: $root/.demo/cdk.out ($(ls cdk.out/*.template.json | wc -l) stack template(s))"
+echo "CDK synth output: $root/.demo/cdk.out, one template per stack:"
+(cd cdk.out && ls -- *.template.json) | sed 's/^/  /'
+echo "npx projen deploy runs \"$(node -p "require('./.projen/tasks.json').tasks.deploy.steps[0].exec")\" (the pipeline stack; the pipeline deploys the others)"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the Python wheel and the Maven artifact into dist/, then uses them as real consumers do:
 #   - TypeScript (the reference): an npm project that installs the packed tarball and synthesizes
-#     the stack and the project with the options of test/polyglot/fixture.json;
+#     the service's stacks and the project with the options of test/polyglot/fixture.json;
 #   - Python: a fresh virtualenv that runs the README's install snippet (the wheel from dist/python,
 #     everything else from PyPI), then the README's CDK app and .projenrc.py snippets;
 #   - Java: two Maven projects with the README's dependency snippet and Java classes, resolving
 #     the artifact from dist/java and everything else from Maven Central (projen's binding from
 #     scripts/java-deps.sh).
-# Then test/polyglot/polyglot.test.ts compares what Python and Java produced with TypeScript.
+# Then test/polyglot/polyglot.test.ts compares what Python and Java produced with TypeScript, stack
+# by stack.
 # Every consumer pins aws-cdk-lib to CDK_VERSION, and projen and constructs to the versions in
 # node_modules, so the three languages run the same JavaScript.
 set -euo pipefail

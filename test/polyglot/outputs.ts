@@ -23,13 +23,20 @@ export function readmeSnippet(name: string): string {
   return lines.join('\n').trim() + '\n';
 }
 
-/** The stack templates of a cloud assembly, by file name. */
+/**
+ * The stack templates of a cloud assembly, by stack name: every `aws:cloudformation:stack` artifact
+ * of its manifest.json, read from its template file. Throws when `cdkOut` holds no assembly.
+ */
 export function stackTemplates(cdkOut: string): Record<string, Template> {
-  const result: Record<string, Template> = {};
-  for (const file of fs.readdirSync(cdkOut).filter((f) => f.endsWith('.template.json')).sort()) {
-    result[file] = JSON.parse(fs.readFileSync(path.join(cdkOut, file), 'utf-8'));
-  }
-  return result;
+  const manifest = JSON.parse(fs.readFileSync(path.join(cdkOut, 'manifest.json'), 'utf-8'));
+  const stacks = Object.entries<any>(manifest.artifacts ?? {})
+    .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+    // The artifact ID is the stack name unless the stack was given another one.
+    .map(([id, artifact]): [string, Template] => [
+      artifact.properties?.stackName ?? id,
+      JSON.parse(fs.readFileSync(path.join(cdkOut, artifact.properties.templateFile), 'utf-8')),
+    ]);
+  return Object.fromEntries(stacks.sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**

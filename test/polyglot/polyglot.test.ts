@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  managedFiles, normalizeTemplate, projectFiles, readmeSnippet, resourceCounts, stackTemplates, taskDefinitions, withoutPythonProjenrc,
+  managedFiles, normalizeTemplate, projectFiles, readmeSnippet, resourceCounts, stackTemplates, taskDefinitions, Template, withoutPythonProjenrc,
 } from './outputs';
 
 /**
@@ -24,25 +24,36 @@ function consumersOutput(): string {
 
 const OUT = consumersOutput();
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixture.json'), 'utf-8'));
+const service = fixture.serviceProps;
+const environments: Array<{ name: string; desiredCount?: number }> = service.environments;
+/** The stack names that the fixture's app synthesizes, sorted as stackTemplates sorts them. */
+const STACKS: string[] = [...fixture.stacks].sort();
+
+/** The desired task counts of the ECS services of a template. */
+function desiredCounts(template: Template): number[] {
+  return Object.values(template.Resources ?? {}).filter((r) => r.Type === 'AWS::ECS::Service').map((r) => r.Properties?.DesiredCount);
+}
 
 describe('the TypeScript reference', () => {
   const templates = () => stackTemplates(path.join(OUT, 'typescript', 'app'));
 
-  test('synthesizes one stack named after the fixture', () => {
-    expect(Object.keys(templates())).toEqual([`${fixture.stackId}.template.json`]);
+  test('synthesizes the pipeline stack and one stack per environment, named as the fixture says', () => {
+    expect(STACKS).toEqual([`${service.serviceName}-pipeline`, ...environments.map((e) => `${service.serviceName}-${e.name}`)].sort());
+    expect(Object.keys(templates())).toEqual(STACKS);
   });
 
-  test('runs the service with the fixture size, container name and port', () => {
-    const template = templates()[`${fixture.stackId}.template.json`];
+  test.each(environments)('runs $name with the fixture size, container name, port and task count', (environment) => {
+    const template = templates()[`${service.serviceName}-${environment.name}`];
     expect(taskDefinitions(template)).toEqual([{
-      cpu: String(fixture.stackProps.cpu),
-      memory: String(fixture.stackProps.memory),
-      containers: [{ name: fixture.stackProps.serviceName, ports: [fixture.stackProps.containerPort] }],
+      cpu: String(service.cpu),
+      memory: String(service.memory),
+      containers: [{ name: service.serviceName, ports: [service.containerPort] }],
     }]);
+    expect(desiredCounts(template)).toEqual([environment.desiredCount ?? 1]);
   });
 
   test('keeps a real difference through the template normalization', () => {
-    const template = templates()[`${fixture.stackId}.template.json`];
+    const template = templates()[`${service.serviceName}-${environments[0].name}`];
     const changed = JSON.parse(JSON.stringify(template));
     const taskDefinition = Object.values<any>(changed.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
     taskDefinition.Properties.ContainerDefinitions[0].PortMappings[0].ContainerPort += 1;
@@ -54,10 +65,17 @@ describe('the TypeScript reference', () => {
     expect(withoutPythonProjenrc(files)).toEqual(files);
   });
 
-  test('generates a repository with managed files and the service settings', () => {
+  test('generates a repository with managed files and the service settings, environments included', () => {
     const files = managedFiles(path.join(OUT, 'typescript', 'project'));
     expect(Object.keys(files)).toEqual(expect.arrayContaining(['package.json', '.projen/tasks.json', 'src/service-settings.ts']));
-    expect(files['src/service-settings.ts']).toContain(String(fixture.projectOptions.containerPort));
+    const settings = files['src/service-settings.ts'];
+    expect(settings).toContain(`containerPort: ${fixture.projectOptions.containerPort}`);
+    for (const environment of fixture.projectOptions.environments) {
+      expect(settings).toContain(`name: '${environment.name}'`);
+      if (environment.desiredCount !== undefined) {
+        expect(settings).toContain(`desiredCount: ${environment.desiredCount}`);
+      }
+    }
   });
 });
 
@@ -76,25 +94,21 @@ describe.each([
     const actual = () => stackTemplates(path.join(dir, 'app'));
 
     test('synthesizes the same stacks', () => {
-      expect(Object.keys(actual())).toEqual(Object.keys(reference()));
+      expect(Object.keys(actual())).toEqual(STACKS);
     });
 
-    test('has the same resource types and counts', () => {
-      for (const [file, template] of Object.entries(reference())) {
-        expect(resourceCounts(actual()[file])).toEqual(resourceCounts(template));
-      }
-    });
+    describe.each(STACKS)('stack %s', (stack) => {
+      test('has the same resource types and counts', () => {
+        expect(resourceCounts(actual()[stack])).toEqual(resourceCounts(reference()[stack]));
+      });
 
-    test('has the same task size, container name and port', () => {
-      for (const [file, template] of Object.entries(reference())) {
-        expect(taskDefinitions(actual()[file])).toEqual(taskDefinitions(template));
-      }
-    });
+      test('has the same task size, container name and port', () => {
+        expect(taskDefinitions(actual()[stack])).toEqual(taskDefinitions(reference()[stack]));
+      });
 
-    test('has the same template once asset hashes and CDK metadata are normalized', () => {
-      for (const [file, template] of Object.entries(reference())) {
-        expect(normalizeTemplate(actual()[file])).toEqual(normalizeTemplate(template));
-      }
+      test('has the same template once asset hashes and CDK metadata are normalized', () => {
+        expect(normalizeTemplate(actual()[stack])).toEqual(normalizeTemplate(reference()[stack]));
+      });
     });
   });
 
