@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
+import { createLogBucket } from './log-bucket';
 import { acknowledgeWildcards } from './nag-acknowledgments';
 import { resolveCicdService } from './resolve-cicd-service';
 import { ServicePipeline } from './service-pipeline';
@@ -83,14 +84,7 @@ export class DeliveryStack extends Stack {
       .filter((a): a is string => a !== undefined && a !== settings.pipelineAccount))];
 
     // ---------------------------------------------------------------- buckets
-    this.logBucket = new s3.Bucket(this, 'LogBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(resolved.artifactRetentionDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.logBucket = createLogBucket(this, 'LogBucket', resolved.artifactRetentionDays);
     if (otherAccounts.length > 0) {
       // Environments in other accounts read the artifacts: S3-managed keys cannot be shared.
       this.artifactKey = new kms.Key(this, 'ArtifactKey', {

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
 import { EcsDeployRole } from './ecs-deploy-role';
 import { logLoadBalancerAccess } from './load-balancer-access-logs';
+import { createLogBucket } from './log-bucket';
 import { resolveCicdService } from './resolve-cicd-service';
 import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
 
@@ -75,15 +76,7 @@ export class EnvironmentStack extends Stack {
     this._environment = environment;
     const arm = settings.buildImage.includes('aarch64') || settings.buildImage.includes('arm64');
 
-    this.logBucket = new s3.Bucket(this, 'LogBucket', {
-      // Load balancer access logs accept SSE-S3 only.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(resolved.artifactRetentionDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.logBucket = createLogBucket(this, 'LogBucket', resolved.artifactRetentionDays);
     Validations.of(this.logBucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This bucket receives the access logs of the load balancer and the VPC flow logs; logging its own access would need one more bucket.',

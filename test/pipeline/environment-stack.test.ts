@@ -1,14 +1,6 @@
-import { crossAccountService, customizedService, defaultService, only, resourcesOfType, SynthesizedService } from '../support/service-stacks';
+import { only, resourcesOfType, threeServices } from '../support/service-stacks';
 
-let base: SynthesizedService;
-let custom: SynthesizedService;
-let cross: SynthesizedService;
-
-beforeAll(() => {
-  base = defaultService();
-  custom = customizedService();
-  cross = crossAccountService();
-});
+const svc = threeServices();
 
 function container(json: any): any {
   const [, taskDef] = only(json, 'AWS::ECS::TaskDefinition');
@@ -17,17 +9,17 @@ function container(json: any): any {
 }
 
 test('the task runs the image that the environment\'s tag names, from the pipeline\'s repository', () => {
-  for (const env of base.environments) {
+  for (const env of svc.base.environments) {
     const image = JSON.stringify(container(env.json).Image);
     expect(image).toContain(`:env-${env.stack._environment.name}`);
     expect(image).toContain('/orders');
   }
   // In another account, the image still comes from the pipeline account's repository.
-  expect(JSON.stringify(container(cross.environments[1].json).Image)).toContain('111111111111.dkr.ecr.eu-west-1.');
+  expect(JSON.stringify(container(svc.cross.environments[1].json).Image)).toContain('111111111111.dkr.ecr.eu-west-1.');
 });
 
 test('names carry the environment; the container name is the service\'s, as imagedefinitions.json names it', () => {
-  const env = base.environments[1].json;
+  const env = svc.base.environments[1].json;
   expect(only(env, 'AWS::ECS::Cluster')[1].Properties.ClusterName).toBe('orders-production');
   expect(only(env, 'AWS::ECS::Service')[1].Properties.ServiceName).toBe('orders-production');
   expect(only(env, 'AWS::ECS::TaskDefinition')[1].Properties.Family).toBe('orders-production');
@@ -37,7 +29,7 @@ test('names carry the environment; the container name is the service\'s, as imag
 });
 
 test('per-environment sizes override the service-wide ones', () => {
-  const sizes = custom.environments.map((e) => {
+  const sizes = svc.custom.environments.map((e) => {
     const task = only(e.json, 'AWS::ECS::TaskDefinition')[1].Properties;
     const scaling = only(e.json, 'AWS::ApplicationAutoScaling::ScalableTarget')[1].Properties;
     return [e.stack._environment.name, task.Cpu, task.Memory, only(e.json, 'AWS::ECS::Service')[1].Properties.DesiredCount, scaling.MinCapacity, scaling.MaxCapacity];
@@ -51,11 +43,11 @@ test('per-environment sizes override the service-wide ones', () => {
 
 test('HTTPS where the environment names a certificate, with HTTP redirected; the URL follows', () => {
   const listeners = (json: any) => resourcesOfType(json, 'AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => [l.Properties.Port, l.Properties.DefaultActions[0].Type]);
-  expect(listeners(custom.environments[2].json).sort()).toEqual([[443, 'forward'], [80, 'redirect']]);
-  expect(listeners(custom.environments[1].json)).toEqual([[80, 'forward']]);
-  expect(JSON.stringify(custom.environments[2].json.Outputs.ServiceUrl.Value)).toContain('https://');
-  expect(JSON.stringify(custom.environments[1].json.Outputs.ServiceUrl.Value)).toContain('http://');
-  const [, https] = resourcesOfType(custom.environments[2].json, 'AWS::ElasticLoadBalancingV2::Listener').find(([, l]) => l.Properties.Port === 443)!;
+  expect(listeners(svc.custom.environments[2].json).sort()).toEqual([[443, 'forward'], [80, 'redirect']]);
+  expect(listeners(svc.custom.environments[1].json)).toEqual([[80, 'forward']]);
+  expect(JSON.stringify(svc.custom.environments[2].json.Outputs.ServiceUrl.Value)).toContain('https://');
+  expect(JSON.stringify(svc.custom.environments[1].json.Outputs.ServiceUrl.Value)).toContain('http://');
+  const [, https] = resourcesOfType(svc.custom.environments[2].json, 'AWS::ElasticLoadBalancingV2::Listener').find(([, l]) => l.Properties.Port === 443)!;
   expect(https.Properties.SslPolicy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
 });
 
@@ -63,7 +55,7 @@ describe('load balancer access logs', () => {
   const attributes = (json: any) => Object.fromEntries(only(json, 'AWS::ElasticLoadBalancingV2::LoadBalancer')[1].Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
 
   test('are on in an environment-agnostic stack: the region\'s log account from a map, or the log delivery service', () => {
-    const env = base.environments[0].json;
+    const env = svc.base.environments[0].json;
     expect(attributes(env)['access_logs.s3.enabled']).toBe('true');
     expect(attributes(env)['access_logs.s3.prefix']).toBe('load-balancer');
     const mapping = Object.values<any>(env.Mappings ?? {})[0];
@@ -78,7 +70,7 @@ describe('load balancer access logs', () => {
   });
 
   test('are on with aws-cdk-lib\'s own policy where the region is known', () => {
-    const env = custom.environments[0].json;
+    const env = svc.custom.environments[0].json;
     expect(attributes(env)['access_logs.s3.enabled']).toBe('true');
     expect(env.Mappings).toBeUndefined();
     expect(JSON.stringify(only(env, 'AWS::S3::BucketPolicy')[1])).toContain('156460612806');
@@ -86,7 +78,7 @@ describe('load balancer access logs', () => {
 });
 
 test('the ECS deploy role: named for the pipeline, trusted by the pipeline\'s account, scoped to its service', () => {
-  const env = cross.environments[1].json;
+  const env = svc.cross.environments[1].json;
   const [id, role] = resourcesOfType(env, 'AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === 'orders-production-ecs-deploy')!;
   expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
     Action: 'sts:AssumeRole',
@@ -103,15 +95,15 @@ test('the ECS deploy role: named for the pipeline, trusted by the pipeline\'s ac
 });
 
 test('the service runs behind the load balancer with the circuit breaker on, and outputs its URL', () => {
-  const [, service] = only(base.environments[0].json, 'AWS::ECS::Service');
+  const [, service] = only(svc.base.environments[0].json, 'AWS::ECS::Service');
   expect(service.Properties.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
   expect(service.Properties.LoadBalancers).toEqual([expect.objectContaining({ ContainerName: 'orders', ContainerPort: 8080 })]);
-  expect(Object.keys(base.environments[0].json.Outputs)).toEqual(expect.arrayContaining(['ServiceUrl', 'ClusterName', 'EcsServiceName']));
+  expect(Object.keys(svc.base.environments[0].json.Outputs)).toEqual(expect.arrayContaining(['ServiceUrl', 'ClusterName', 'EcsServiceName']));
 });
 
 test('an environment with its own account and region names them; Availability Zones are resolved at deploy time', () => {
-  const stack = cross.environments[1].stack;
+  const stack = svc.cross.environments[1].stack;
   expect([stack.account, stack.region]).toEqual(['222222222222', 'eu-west-1']);
-  const subnets = resourcesOfType(cross.environments[1].json, 'AWS::EC2::Subnet').map(([, s]) => s.Properties.AvailabilityZone);
+  const subnets = resourcesOfType(svc.cross.environments[1].json, 'AWS::EC2::Subnet').map(([, s]) => s.Properties.AvailabilityZone);
   expect(subnets).toEqual([{ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }, { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] }]);
 });

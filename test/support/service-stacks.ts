@@ -121,3 +121,21 @@ export function only(json: any, type: string): [string, any] {
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0];
 }
+
+/** The default, customized and cross-account services. */
+export interface ThreeServices {
+  base: SynthesizedService;
+  custom: SynthesizedService;
+  cross: SynthesizedService;
+}
+
+/** The default, customized and cross-account services, synthesized once before the tests of a file. */
+export function threeServices(): ThreeServices {
+  const services = {} as ThreeServices;
+  beforeAll(() => {
+    services.base = defaultService();
+    services.custom = customizedService();
+    services.cross = crossAccountService();
+  });
+  return services;
+}
