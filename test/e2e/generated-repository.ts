@@ -6,8 +6,6 @@ import { parse } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-let tarball: string | undefined;
-
 /** The environment of a developer's shell: projen installs with `npm ci` (a frozen lockfile) when CI is set. */
 export function developerEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -15,12 +13,24 @@ export function developerEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Packs this package once per test run and returns the tarball's absolute path. */
+/**
+ * Packs this package once per test run and returns the tarball's absolute path. Jest loads this
+ * module afresh for every test file, so the tarball is kept in the run's temporary folder
+ * (test/setup/tmpdir-setup.ts) for the files that follow; a later `scripts/pack.sh` elsewhere does
+ * not change it under the run either.
+ */
 export function packedTarball(): string {
-  if (!tarball) {
-    tarball = execFileSync('bash', [path.join(ROOT, 'scripts', 'pack.sh')], { cwd: ROOT, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const runDir = process.env.CICD_TEST_TMPDIR;
+  const kept = runDir ? path.join(runDir, 'cicd-service-template.tgz') : undefined;
+  if (kept && fs.existsSync(kept)) {
+    return kept;
   }
-  return tarball;
+  const packed = execFileSync('bash', [path.join(ROOT, 'scripts', 'pack.sh')], { cwd: ROOT, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  if (!kept) {
+    return packed;
+  }
+  fs.copyFileSync(packed, kept);
+  return kept;
 }
 
 /**
