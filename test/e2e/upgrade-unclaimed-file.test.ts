@@ -25,7 +25,7 @@ function commit(dir: string, message: string): void {
 const FILE = 'docs/operations.md';
 /** Version 1: the current package without the operating guide. */
 const WITHOUT_MANAGED_FILE = {
-  'lib/project/cicd-service-project.js': replaceOnce(/new service_readme_1\.OperationsGuide\([^;]*\);/, ''),
+  'lib/project/cicd-service-project.js': replaceOnce(/new \w+\.OperationsGuide\([^;]*\);/, ''),
 };
 const TEAM_TEXT = '# Operations\n\nThe team\'s runbook: on call, dashboards, contacts.\n';
 
