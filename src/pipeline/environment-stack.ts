@@ -13,6 +13,8 @@ import { EcsDeployRole } from './ecs-deploy-role';
 import { logLoadBalancerAccess } from './load-balancer-access-logs';
 import { createLogBucket } from './log-bucket';
 import { resolveCicdService } from './resolve-cicd-service';
+import { ServiceDomain } from './service-domain';
+import { ServiceNetwork } from './service-network';
 import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
 
 /** Properties of `EnvironmentStack`. */
@@ -40,7 +42,7 @@ export class EnvironmentStack extends Stack {
   /** The environment's settings. @internal */
   public readonly _environment: EnvironmentSettings;
   /** The VPC of the load balancer and the tasks. */
-  public readonly vpc: ec2.Vpc;
+  public readonly vpc: ec2.IVpc;
   /** Bucket of the load balancer's access logs and the VPC's flow logs. */
   public readonly logBucket: s3.Bucket;
   /** The ECS cluster. */
@@ -82,18 +84,8 @@ export class EnvironmentStack extends Stack {
       reason: 'This bucket receives the access logs of the load balancer and the VPC flow logs; logging its own access would need one more bucket.',
     });
 
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
-      // Nothing uses the default security group; restricting it would add a custom resource.
-      restrictDefaultSecurityGroup: false,
-    });
-    this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toS3(this.logBucket, 'vpc-flow-logs/'),
-      // Rejected connections only: they are the ones worth auditing, and they keep the log small.
-      trafficType: ec2.FlowLogTrafficType.REJECT,
-    });
+    const network = new ServiceNetwork(this, { network: environment.network, flowLogBucket: this.logBucket });
+    this.vpc = network.vpc;
 
     const albSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: this.vpc,
@@ -101,7 +93,7 @@ export class EnvironmentStack extends Stack {
       allowAllOutbound: false,
     });
     albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet');
-    if (environment.certificateArn) albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
+    if (environment.certificateArn || environment.domain) albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
     Validations.of(albSecurityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
       reason: 'The load balancer serves a public web service: it accepts HTTP(S) from any address.',
@@ -163,8 +155,8 @@ export class EnvironmentStack extends Stack {
       serviceName: environment.ecsServiceName,
       taskDefinition: this.taskDefinition,
       desiredCount: environment.desiredCount,
-      assignPublicIp: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      assignPublicIp: network.assignPublicIp,
+      vpcSubnets: network.taskSubnets,
       securityGroups: [serviceSecurityGroup],
       circuitBreaker: { rollback: true },
       minHealthyPercent: 100,
@@ -176,10 +168,13 @@ export class EnvironmentStack extends Stack {
       vpc: this.vpc,
       internetFacing: true,
       securityGroup: albSecurityGroup,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      vpcSubnets: network.loadBalancerSubnets,
       dropInvalidHeaderFields: true,
     });
     logLoadBalancerAccess(this.loadBalancer, this.logBucket, 'load-balancer');
+    const domain = environment.domain && new ServiceDomain(this, 'Domain', {
+      domain: environment.domain, certificateArn: environment.certificateArn, loadBalancer: this.loadBalancer,
+    });
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: this.vpc,
@@ -202,7 +197,7 @@ export class EnvironmentStack extends Stack {
     }));
     serviceSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port from the load balancer');
     albSecurityGroup.addEgressRule(serviceSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port of the tasks');
-    this.serviceUrl = this.addListeners(environment);
+    this.serviceUrl = this.addListeners(environment, domain);
 
     const scaling = this.service.autoScaleTaskCount({ minCapacity: environment.desiredCount, maxCapacity: environment.maxCount });
     scaling.scaleOnCpuUtilization('CpuScaling', {
@@ -234,14 +229,18 @@ export class EnvironmentStack extends Stack {
     return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
   }
 
-  /** The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL. */
-  private addListeners(environment: EnvironmentSettings): string {
-    if (environment.certificateArn) {
+  /** The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL (the domain's, if any). */
+  private addListeners(environment: EnvironmentSettings, domain: ServiceDomain | undefined): string {
+    const certificate = domain?.certificate
+      ?? (environment.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', environment.certificateArn) : undefined);
+    if (certificate) {
       this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [acm.Certificate.fromCertificateArn(this, 'Certificate', environment.certificateArn)],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        certificates: [certificate],
+        // The policy the ELB console picks today: TLS 1.3 and 1.2 with strong ciphers only, and
+        // hybrid post-quantum key exchange for the clients that offer it.
+        sslPolicy: elbv2.SslPolicy.TLS13_12_RES_PQ,
         defaultTargetGroups: [this.targetGroup],
         open: false,
       });
@@ -250,7 +249,7 @@ export class EnvironmentStack extends Stack {
         open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
-      return `https://${this.loadBalancer.loadBalancerDnsName}`;
+      return domain?.url ?? `https://${this.loadBalancer.loadBalancerDnsName}`;
     }
     this.loadBalancer.addListener('Http', {
       port: 80,

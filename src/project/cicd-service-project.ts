@@ -14,6 +14,8 @@ import { TemplateRenderer } from './template-renderer';
 import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
+import { domainOptionsInOrder } from '../shared/domain-settings';
+import { networkOptionsInOrder } from '../shared/network-settings';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
 import { EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
@@ -198,6 +200,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       environments: o.environments,
       pipelineAccount: o.pipelineAccount,
       pipelineRegion: o.pipelineRegion,
+      network: o.network,
     });
   }
 
@@ -304,6 +307,8 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     cpu: e.cpu,
     memory: e.memory,
     certificateArn: e.certificateArn,
+    domain: domainOptionsInOrder(e.domain),
+    network: networkOptionsInOrder(e.network),
   }));
   return {
     serviceName: settings.serviceName,
@@ -318,6 +323,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     pipelineAccount: settings.pipelineAccount,
     pipelineRegion: settings.pipelineRegion,
     environments,
+    network: networkOptionsInOrder(options.network),
   };
 }
 

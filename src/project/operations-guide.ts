@@ -1,4 +1,5 @@
 import { Component, Project } from 'projen';
+import { environmentAccess } from './environment-access';
 import { environmentCost } from './environment-costs';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
@@ -76,9 +77,13 @@ export class OperationsGuide extends Component {
         ...e,
         where: e.account || e.region ? `${e.account ?? 'the pipeline\'s account'}, ${e.region ?? 'the pipeline\'s region'}` : 'as the pipeline',
         approval: e.requireApproval ? 'yes' : 'no',
+        ...environmentAccess(e),
       })),
       costs: this.settings.environments.map(environmentCost),
       crossAccount: this.settings.environments.some((e) => e.account !== undefined && e.account !== this.settings.pipelineAccount),
+      domains: this.settings.environments.some((e) => e.domain !== undefined),
+      natGateways: this.settings.environments.some((e) => e.network.natGateways > 0),
+      existingVpc: this.settings.environments.some((e) => e.network.vpc !== undefined),
       diagram: pipelineDiagram(this.settings),
       nodeVersion: this.nodeRelease.major,
       files: this.ownership.rows(),

@@ -78,6 +78,105 @@ export interface EnvironmentOptions {
    * @default - HTTP on port 80 only
    */
   readonly certificateArn?: string;
+
+  /**
+   * A domain name for this environment: a DNS-validated ACM certificate for it, an alias record
+   * to the load balancer, HTTPS on port 443 with HTTP redirected to it. The environment's URL
+   * (the stack's `ServiceUrl`, the approval's link, the pipeline's verification) becomes
+   * `https://<recordName>.<zoneName>`. With `certificateArn` too, that certificate is used and no
+   * new one is requested.
+   *
+   * @default - no domain: the load balancer's own DNS name
+   */
+  readonly domain?: DomainOptions;
+
+  /**
+   * Where this environment's tasks run. It replaces the service-wide `network` as a whole.
+   *
+   * @default - the service's `network`
+   */
+  readonly network?: NetworkOptions;
+}
+
+/**
+ * A name in an existing Route 53 public hosted zone, given by its ID and name so that synthesis
+ * needs no AWS credentials. The zone must be in the environment's account: CloudFormation writes
+ * the certificate's validation record and the alias record into it.
+ */
+export interface DomainOptions {
+  /** ID of the hosted zone: "Z" and uppercase letters and digits, for example "Z0123456789ABCDEFGHIJ". */
+  readonly hostedZoneId: string;
+
+  /** Name of the hosted zone, lowercase, without the final dot, for example "example.com". */
+  readonly zoneName: string;
+
+  /**
+   * Name of the record, relative to the zone: "orders" for orders.example.com, "orders.staging"
+   * for orders.staging.example.com, or "@" for the zone apex (example.com itself). The full name
+   * has at most 64 characters when a certificate is requested (the limit of a certificate's
+   * common name), 253 otherwise.
+   */
+  readonly recordName: string;
+}
+
+/**
+ * The network of an environment. By default the stack creates a VPC with public subnets in two
+ * Availability Zones, and the tasks run there with public IP addresses (no NAT gateway).
+ */
+export interface NetworkOptions {
+  /**
+   * Where the tasks run: "public" (public subnets, a public IP address per task, accepting traffic
+   * from the load balancer only) or "private" (private subnets without public IP addresses,
+   * reaching ECR, CloudWatch Logs and the internet through NAT).
+   *
+   * @default "public"
+   */
+  readonly taskSubnets?: string;
+
+  /**
+   * NAT gateways of the VPC that the stack creates, for "private" tasks: "one" (in the first
+   * Availability Zone; the tasks of the other zone lose the internet when that zone fails) or
+   * "per-zone" (one in each of the two zones). About 0.045 USD an hour each, plus data processed.
+   * Not with an existing `vpc`, whose routes are its own.
+   *
+   * @default "one" for private tasks; none for public tasks
+   */
+  readonly natGateways?: string;
+
+  /**
+   * An existing VPC to run in, instead of one that the stack creates: the stack then creates no
+   * VPC, no subnets, no NAT gateway and no VPC flow log.
+   *
+   * @default - the stack creates a VPC (and a flow log of its rejected traffic)
+   */
+  readonly vpc?: ExistingVpcOptions;
+}
+
+/**
+ * An existing VPC, given by its IDs so that synthesis needs no AWS credentials (no lookup). It
+ * must be in the environment's account and region.
+ */
+export interface ExistingVpcOptions {
+  /** ID of the VPC, for example "vpc-0123456789abcdef0". */
+  readonly vpcId: string;
+
+  /** The Availability Zones to use (2 to 6, of the environment's region), for example ["eu-west-1a", "eu-west-1b"]. */
+  readonly availabilityZones: string[];
+
+  /**
+   * One public subnet (routed to an internet gateway) per Availability Zone, in the order of
+   * `availabilityZones`: the load balancer's, and the tasks' when they are public.
+   */
+  readonly publicSubnetIds: string[];
+
+  /**
+   * One private subnet per Availability Zone, in the order of `availabilityZones`, whose routes
+   * reach the internet (a NAT gateway) or the AWS services the tasks use: the tasks' when
+   * `taskSubnets` is "private".
+   *
+   * @default - none: the tasks must be public
+   */
+  readonly privateSubnetIds?: string[];
 }
 
 /**
@@ -181,4 +280,11 @@ export interface ServiceOptions {
    * @default - the region that `cdk deploy` runs with (the stacks are environment-agnostic)
    */
   readonly pipelineRegion?: string;
+
+  /**
+   * Where the tasks of every environment run, unless an environment sets its own `network`.
+   *
+   * @default - public subnets of a VPC that each stack creates, no NAT gateway
+   */
+  readonly network?: NetworkOptions;
 }

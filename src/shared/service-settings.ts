@@ -1,5 +1,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
+import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
+import { NetworkSettings, resolveNetwork } from './network-settings';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -101,6 +103,7 @@ export interface ServiceSettingsInput {
   readonly environments?: unknown;
   readonly pipelineAccount?: unknown;
   readonly pipelineRegion?: unknown;
+  readonly network?: unknown;
 }
 
 /**
@@ -132,6 +135,10 @@ export interface EnvironmentSettings {
    * definition of the stack names it, so a stack update never rolls the service back.
    */
   readonly imageTag: string;
+  /** The environment's domain, when it has one. */
+  readonly domain?: DomainSettings;
+  /** The environment's network: its own `network`, else the service's. */
+  readonly network: NetworkSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -152,6 +159,8 @@ export interface ServiceSettings {
   readonly pipelineAccount?: string;
   readonly pipelineRegion?: string;
   readonly environments: EnvironmentSettings[];
+  /** The service-wide network, which environments without their own use. */
+  readonly network: NetworkSettings;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -252,7 +261,7 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
   return { desiredCount, maxCount };
 }
 
-const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn'];
+const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -262,16 +271,17 @@ function resolveEnvironments(input: unknown, service: {
   maxCount: number;
   pipelineAccount?: string;
   pipelineRegion?: string;
+  network: NetworkSettings;
 }): EnvironmentSettings[] {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
-    throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn? }`);
+    throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn?, domain?, network? }`);
   }
   const seen = new Set<string>();
   return list.map((element: unknown, index: number) => {
     const at = `environments[${index}]`;
     if (typeof element !== 'object' || element === null || Array.isArray(element)) {
-      throw new InvalidOptionError(at, element, 'an object { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn? }');
+      throw new InvalidOptionError(at, element, 'an object { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn?, domain?, network? }');
     }
     const e = element as Record<string, unknown>;
     const unknownKey = Object.keys(e).find((k) => !ENVIRONMENT_KEYS.includes(k) && e[k] !== undefined);
@@ -321,6 +331,8 @@ function resolveEnvironments(input: unknown, service: {
       logGroupName: `/ecs/${service.serviceName}/${name}`,
       deployRoleName: `${qualified}-ecs-deploy`,
       imageTag: `${ENVIRONMENT_TAG_PREFIX}${name}`,
+      domain: resolveDomain(at, e.domain, certificateArn),
+      network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, e.network, envRegion ?? service.pipelineRegion),
     };
   });
 }
@@ -347,9 +359,11 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     'a CodeBuild image name such as "aws/codebuild/amazonlinux-x86_64-standard:5.0" or an image URI', 255);
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
+  const network = resolveNetwork('network', input.network, pipelineRegion);
   const environments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network,
   });
+  checkDomainsUnique(environments);
 
   return {
     serviceName,
@@ -366,5 +380,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     pipelineAccount,
     pipelineRegion,
     environments,
+    network,
   };
 }
