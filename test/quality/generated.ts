@@ -10,7 +10,7 @@ import * as YAML from 'yaml';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions, EnvironmentOptions } from '../../src';
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
 import { QualityGates } from '../../src/gates/quality-gates';
-import { BUILD_ENV, DEFAULT_ENVIRONMENTS, FARGATE_SIZES } from '../../src/shared/service-settings';
+import { BUILD_ENV, DEFAULT_ENVIRONMENTS, EnvironmentSettings, FARGATE_SIZES } from '../../src/shared/service-settings';
 import { NagFinding, stacksOf, synthNagFindings } from '../support/cdk-nag';
 import { iamViolations } from '../support/iam-walk';
 import { resourcesOfType } from '../support/service-stacks';
@@ -164,6 +164,24 @@ function expectedEnvironment(service: { cpu: number; memory: number; desiredCoun
   };
 }
 
+/** Where an environment's URL, certificate, record, NAT gateways and task addresses differ from its `domain` and `network`. */
+function problemsOfDomainAndNetwork(t: any, e: EnvironmentSettings | undefined, at: string,
+  expectSame: (what: string, actual: unknown, expected: unknown) => void): void {
+  if (e === undefined) return;
+  const domain = e.domain;
+  if (domain) expectSame(`${at} URL`, t.Outputs?.ServiceUrl?.Value, `https://${domain.domainName}`);
+  expectSame(`${at} alias records`, resourcesOfType(t, 'AWS::Route53::RecordSet').map(([, r]) => [r.Properties.Name, r.Properties.Type]),
+    domain ? [[`${domain.domainName}.`, 'A']] : []);
+  expectSame(`${at} requested certificates`, resourcesOfType(t, 'AWS::CertificateManager::Certificate').map(([, r]) => [r.Properties.DomainName, r.Properties.ValidationMethod]),
+    domain?.requestCertificate ? [[domain.domainName, 'DNS']] : []);
+  expectSame(`${at} NAT gateways`, resourcesOfType(t, 'AWS::EC2::NatGateway').length, e.network.natGateways);
+  expectSame(`${at} VPCs`, resourcesOfType(t, 'AWS::EC2::VPC').length, e.network.vpc ? 0 : 1);
+  const tasks = resourcesOfType(t, 'AWS::ECS::Service').map(([, r]) => r.Properties.NetworkConfiguration?.AwsvpcConfiguration);
+  expectSame(`${at} task public IPs`, tasks.map((c) => c?.AssignPublicIp), [e.network.taskSubnets === 'private' ? 'DISABLED' : 'ENABLED']);
+  const vpc = e.network.vpc;
+  if (vpc) expectSame(`${at} task subnets`, tasks.map((c) => c?.Subnets), [e.network.taskSubnets === 'private' ? vpc.privateSubnetIds : vpc.publicSubnetIds]);
+}
+
 /** Whether the buildspec's artifact patterns take `file` (a name, or a folder's `<dir>/**` or `<dir>/**\/*`). */
 function artifactHolds(patterns: string[], file: string): boolean {
   return patterns.some((p) => p === file || ['/**/*', '/**'].some((tail) => p.endsWith(tail) && file.startsWith(`${p.slice(0, -tail.length)}/`)));
@@ -207,6 +225,7 @@ export function consistencyProblems(g: Generated): string[] {
     pipelineAccount: g.combination.options.pipelineAccount,
     pipelineRegion: g.combination.options.pipelineRegion,
     environments,
+    network: g.combination.options.network,
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -253,8 +272,11 @@ export function consistencyProblems(g: Generated): string[] {
     const scaling = one(t, 'AWS::ApplicationAutoScaling::ScalableTarget', out, at).Properties;
     expectSame(`${at} autoscaling min/max`, [scaling.MinCapacity, scaling.MaxCapacity], [x.desiredCount, x.maxCount]);
     const listeners = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => r.Properties);
-    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), e.certificateArn ? [443, 80] : [80]);
-    expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => c.CertificateArn)), e.certificateArn ? [e.certificateArn] : []);
+    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), e.certificateArn || e.domain ? [443, 80] : [80]);
+    // A domain without certificateArn: the certificate that the stack requests (a reference).
+    expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => (typeof c.CertificateArn === 'string' ? c.CertificateArn : 'requested'))),
+      e.certificateArn ? [e.certificateArn] : e.domain ? ['requested'] : []);
+    problemsOfDomainAndNetwork(t, s.environments[i], at, expectSame);
   });
 
   // ------------------------------------------------------------ build

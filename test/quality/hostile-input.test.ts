@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
+import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 
 /** [what, the options given, the option the error must name]. */
 const cases: Array<[string, Record<string, unknown>, string]> = [
   ...Object.entries(HOSTILE_INPUTS).flatMap(([option, values]) => values.map((value): [string, Record<string, unknown>, string] =>
     [`${option} = ${describeValue(value)}`, { [option]: value }, option])),
-  ...HOSTILE_ENVIRONMENTS.map((c): [string, Record<string, unknown>, string] =>
+  ...[...HOSTILE_ENVIRONMENTS, ...HOSTILE_DOMAINS_AND_NETWORKS].map((c): [string, Record<string, unknown>, string] =>
     [`environments: ${c.what}, ${describeValue(c.environments)}`, { ...c.with, environments: c.environments }, c.named]),
 ];
 
@@ -27,10 +27,16 @@ function namedPattern(option: string, whole: boolean): RegExp {
 describe('hostile input', () => {
   test('the tables cover every option of the service, and every field of an environment', () => {
     expect(Object.keys(HOSTILE_INPUTS).sort()).toEqual([
-      'branch', 'buildImage', 'containerPort', 'cpu', 'desiredCount', 'healthCheckPath', 'maxCount', 'memory', 'pipelineAccount', 'pipelineRegion', 'serviceName',
+      'branch', 'buildImage', 'containerPort', 'cpu', 'desiredCount', 'healthCheckPath', 'maxCount', 'memory', 'network', 'pipelineAccount', 'pipelineRegion', 'serviceName',
     ]);
     const fields = new Set(HOSTILE_ENVIRONMENTS.map((c) => /^environments\[\d+\]\.(\w+)$/.exec(c.named)?.[1]).filter(Boolean));
     expect([...fields].sort()).toEqual(expect.arrayContaining(['account', 'certificateArn', 'cpu', 'desiredCount', 'maxCount', 'memory', 'name', 'region', 'requireApproval']));
+    const nested = new Set(HOSTILE_DOMAINS_AND_NETWORKS.map((c) => c.named.replace(/^environments\[\d+\]\./, '').replace(/\[\d+\]/g, '[i]')));
+    expect([...nested].sort()).toEqual(expect.arrayContaining([
+      'domain', 'domain.hostedZoneId', 'domain.recordName', 'domain.zoneName', 'network', 'network.natGateways', 'network.taskSubnets', 'network.vpc',
+      'network.vpc.availabilityZones', 'network.vpc.availabilityZones[i]', 'network.vpc.privateSubnetIds', 'network.vpc.privateSubnetIds[i]',
+      'network.vpc.publicSubnetIds', 'network.vpc.vpcId',
+    ]));
   });
 
   test.each(cases)('the project type rejects %s, naming the option, writing nothing', (_what, given, named) => {

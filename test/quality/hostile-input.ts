@@ -35,6 +35,7 @@ export const HOSTILE_INPUTS: Record<string, unknown[]> = {
   buildImage: [null, 42, '', 'Aws/CodeBuild', 'image:tag with space', 'a'.repeat(256), ...INJECTIONS],
   pipelineAccount: [null, 42, 123456789012, '', '12345678901', '1234567890123', 'abcdefghijkl', ' 123456789012', '1234-5678-9012', [], ...INJECTIONS],
   pipelineRegion: [null, 42, '', 'eu-west-9', 'EU-WEST-1', 'europe', 'eu-west-1 ', 'us-east-1a', ['eu-west-1'], ...INJECTIONS],
+  network: [null, 42, 'private', true, [], [{ taskSubnets: 'private' }]],
 };
 
 /** An invalid `environments` value, the option path that its error names, and the other options it comes with. */
@@ -97,7 +98,69 @@ export const HOSTILE_ENVIRONMENTS: HostileEnvironments[] = [
     .map((certificateArn) => ({ what: 'a malformed certificateArn', environments: second({ certificateArn }), named: 'environments[1].certificateArn' })),
 ];
 
+const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: 'orders' };
+const VPC = {
+  vpcId: 'vpc-0123456789abcdef0',
+  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  publicSubnetIds: ['subnet-0a0a0a0a', 'subnet-0a0a0a0b'],
+  privateSubnetIds: ['subnet-0b0b0b0a', 'subnet-0b0b0b0b'],
+};
+
+/** One environment with `domain`, or with `network`: the errors name `environments[1].domain...` or `environments[1].network...`. */
+const withDomain = (domain: unknown): unknown[] => second({ domain });
+const withNetwork = (network: unknown): unknown[] => second({ network });
+const withVpc = (vpc: Record<string, unknown>, taskSubnets = 'private'): unknown[] => withNetwork({ taskSubnets, vpc: { ...VPC, ...vpc } });
+const D = 'environments[1].domain';
+const N = 'environments[1].network';
+
+/** Invalid values of an environment's `domain` and `network`, and of the service's `network` fields. */
+export const HOSTILE_DOMAINS_AND_NETWORKS: HostileEnvironments[] = [
+  ...[null, 'orders.example.com', 42, true, []].map((domain) => ({ what: 'a domain that is no object', environments: withDomain(domain), named: D })),
+  { what: 'an unknown domain field', environments: withDomain({ ...ZONE, ttl: 60 }), named: `${D}.ttl` },
+  ...[undefined, null, 42, '', 'Z', 'z0123456789', 'Zabc123', '/hostedzone/Z0123456789', 'Z0123-456', `Z${'A'.repeat(32)}`, ...INJECTIONS.slice(0, 3)]
+    .map((hostedZoneId) => ({ what: 'a malformed hosted zone ID', environments: withDomain({ ...ZONE, hostedZoneId }), named: `${D}.hostedZoneId` })),
+  ...[undefined, null, 42, '', 'com', 'Example.com', 'example.com.', '-a.com', 'a-.com', 'a..com', `${'a'.repeat(64)}.com`, 'ex ample.com', 'example.123',
+    `${Array.from({ length: 5 }, () => 'a'.repeat(60)).join('.')}.com`, ...INJECTIONS.slice(0, 3)]
+    .map((zoneName) => ({ what: 'a malformed zone name', environments: withDomain({ ...ZONE, zoneName }), named: `${D}.zoneName` })),
+  ...[undefined, null, 42, '', '.', 'Orders', 'orders.', '*.orders', '*', 'orders_api', '-orders', 'orders-', 'a'.repeat(64), 'example.com', 'orders.example.com',
+    // 52 + ".example.com" = 64 is the longest name a requested certificate takes: one more is refused.
+    `${'a'.repeat(41)}.${'b'.repeat(11)}`, ...INJECTIONS.slice(0, 3)]
+    .map((recordName) => ({ what: 'a malformed or too long record name', environments: withDomain({ ...ZONE, recordName }), named: `${D}.recordName` })),
+  { what: 'two environments with one name', environments: [{ name: 'staging', domain: ZONE }, { name: 'production', domain: ZONE }], named: `${D}.recordName` },
+  ...[null, 'private', 42, true, []].map((network) => ({ what: 'a network that is no object', environments: withNetwork(network), named: N })),
+  { what: 'an unknown network field', environments: withNetwork({ subnets: 'private' }), named: `${N}.subnets` },
+  ...[null, '', 'PRIVATE', 'isolated', 42, true].map((taskSubnets) => ({ what: 'an unknown taskSubnets', environments: withNetwork({ taskSubnets }), named: `${N}.taskSubnets` })),
+  ...[null, 2, 'two', 'PER-ZONE', '', 'toString']
+    .map((natGateways) => ({ what: 'an unknown natGateways', environments: withNetwork({ taskSubnets: 'private', natGateways }), named: `${N}.natGateways` })),
+  { what: 'NAT gateways for public tasks', environments: withNetwork({ natGateways: 'one' }), named: `${N}.natGateways` },
+  { what: 'NAT gateways in an existing VPC', environments: withNetwork({ taskSubnets: 'private', natGateways: 'per-zone', vpc: VPC }), named: `${N}.natGateways` },
+  ...[null, 'vpc-0123456789abcdef0', [], 42].map((vpc) => ({ what: 'a vpc that is no object', environments: withNetwork({ vpc }), named: `${N}.vpc` })),
+  { what: 'an unknown vpc field', environments: withVpc({ cidr: '10.0.0.0/16' }), named: `${N}.vpc.cidr` },
+  ...[undefined, null, 42, '', 'vpc-123', 'VPC-01234567', 'vpc-0123456g', 'vpc-0123456789', 'subnet-01234567', ...INJECTIONS.slice(0, 3)]
+    .map((vpcId) => ({ what: 'a malformed VPC ID', environments: withVpc({ vpcId }), named: `${N}.vpc.vpcId` })),
+  ...[undefined, null, 'eu-west-1a', [], ['eu-west-1a'], ['eu-west-1a', 'eu-west-1a'], ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((z) => `eu-west-1${z}`)]
+    .map((availabilityZones) => ({ what: 'not 2 to 6 different zones', environments: withVpc({ availabilityZones }), named: `${N}.vpc.availabilityZones` })),
+  ...['eu-west-9b', 'EU-WEST-1B', 'eu-west-1', 'us-east-1a', 42, null, INJECTIONS[0]]
+    .map((zone) => ({ what: 'a zone that is not of the first one\'s region', environments: withVpc({ availabilityZones: ['eu-west-1a', zone] }), named: `${N}.vpc.availabilityZones[1]` })),
+  { what: 'zones of another region than the pipeline\'s', environments: withVpc({}), named: `${N}.vpc.availabilityZones[0]`, with: { pipelineRegion: 'us-east-1' } },
+  ...[undefined, null, 'subnet-0a0a0a0a', [], ['subnet-0a0a0a0a'], ['subnet-0a0a0a0a', 'subnet-0a0a0a0a'], ['subnet-0a0a0a0a', 'subnet-0a0a0a0b', 'subnet-0a0a0a0c']]
+    .map((publicSubnetIds) => ({ what: 'not one public subnet per zone', environments: withVpc({ publicSubnetIds }), named: `${N}.vpc.publicSubnetIds` })),
+  ...['subnet-123', 'SUBNET-0A0A0A0A', 'vpc-0a0a0a0a', 42, null, INJECTIONS[0]]
+    .map((id) => ({ what: 'a malformed subnet ID', environments: withVpc({ privateSubnetIds: ['subnet-0b0b0b0a', id] }), named: `${N}.vpc.privateSubnetIds[1]` })),
+  { what: 'no private subnets for private tasks', environments: withVpc({ privateSubnetIds: undefined }), named: `${N}.vpc.privateSubnetIds` },
+  { what: 'a subnet both public and private', environments: withVpc({ privateSubnetIds: ['subnet-0a0a0a0a', 'subnet-0b0b0b0b'] }), named: `${N}.vpc.privateSubnetIds` },
+  // The service-wide network: its errors name `network...`.
+  { what: 'the service\'s taskSubnets unknown', environments: second({}), named: 'network.taskSubnets', with: { network: { taskSubnets: 'dmz' } } },
+  {
+    what: 'the service\'s existing VPC without private subnets',
+    environments: second({}),
+    named: 'network.vpc.privateSubnetIds',
+    with: { network: { taskSubnets: 'private', vpc: { ...VPC, privateSubnetIds: undefined } } },
+  },
+];
+
 /** How many invalid inputs the tables hold, for the README figures. */
 export function hostileInputCount(): number {
-  return Object.values(HOSTILE_INPUTS).reduce((n, values) => n + values.length, 0) + HOSTILE_ENVIRONMENTS.length;
+  const tables = [HOSTILE_ENVIRONMENTS, HOSTILE_DOMAINS_AND_NETWORKS];
+  return Object.values(HOSTILE_INPUTS).reduce((n, values) => n + values.length, 0) + tables.reduce((n, table) => n + table.length, 0);
 }

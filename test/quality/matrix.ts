@@ -124,6 +124,35 @@ export const COMBINATIONS: Combination[] = [
     },
   },
   {
+    name: 'domains and networks: HTTPS names (one at the apex with a given certificate), private tasks behind a NAT gateway per zone, an existing VPC',
+    options: {
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      network: { taskSubnets: 'private', natGateways: 'per-zone' },
+      environments: [
+        { name: 'staging', domain: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: 'orders.staging' } },
+        {
+          name: 'production',
+          requireApproval: true,
+          certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+          domain: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: '@' },
+        },
+        {
+          name: 'shared',
+          network: {
+            taskSubnets: 'private',
+            vpc: {
+              vpcId: 'vpc-0123456789abcdef0',
+              availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+              publicSubnetIds: ['subnet-0a0a0a0a0a0a0a0a1', 'subnet-0a0a0a0a0a0a0a0a2', 'subnet-0a0a0a0a0a0a0a0a3'],
+              privateSubnetIds: ['subnet-0b0b0b0b0b0b0b0b1', 'subnet-0b0b0b0b0b0b0b0b2', 'subnet-0b0b0b0b0b0b0b0b3'],
+            },
+          },
+        },
+      ],
+    },
+  },
+  {
     name: 'the most environments: ten with 16-character names, a 32-character service name',
     options: {
       serviceName: 'a234567890-b234567890-c234567890',

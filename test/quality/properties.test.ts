@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { COSTLY_CHECK_EVERY, RANDOM_CASES_PER_RUN } from './figures';
 import { cheapProblems, generate, Generated } from './generated';
-import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
+import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
 import { FARGATE_SIZES, InvalidOptionError } from '../../src/shared/service-settings';
 import { cfnLintErrors } from '../support/cfn-lint';
 
@@ -96,7 +96,35 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     size: fc.option(partial(size, ['cpu'], ['memory']), { nil: undefined, freq: 2 }),
     counts: fc.option(partial(counts, ['desiredCount'], ['maxCount']), { nil: undefined, freq: 2 }),
     certificateArn: fc.option(fc.uuid().map((id) => `arn:aws:acm:${region ?? 'eu-west-1'}:${account ?? '123456789012'}:certificate/${id}`), { nil: undefined, freq: 3 }),
+    domain: fc.option(domain, { nil: undefined, freq: 3 }),
+    network: fc.option(network(region), { nil: undefined, freq: 3 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
+}
+
+/** A domain in one of two zones; two environments may draw the same name, which is rejected. */
+const domain = fc.record({
+  hostedZoneId: fc.stringMatching(/^Z[A-Z0-9]{10,20}$/),
+  zoneName: fc.constantFrom('example.com', 'orders.example.org'),
+  recordName: fc.oneof({ arbitrary: fc.array(word, { minLength: 1, maxLength: 3 }).map((w) => w.join('.')), weight: 5 }, { arbitrary: fc.constant('@'), weight: 1 }),
+});
+
+/** A network: public or private tasks, NAT gateways, an existing VPC in the region (or in eu-west-1 when none is named). */
+function network(region: string | undefined): fc.Arbitrary<Record<string, unknown>> {
+  const zones = region ?? 'eu-west-1';
+  const ids = (prefix: string, n: number) => fc.uniqueArray(fc.stringMatching(/^[0-9a-f]{17}$/), { minLength: n, maxLength: n }).map((a) => a.map((h) => `${prefix}-${h}`));
+  const vpc = fc.integer({ min: 2, max: 3 }).chain((n) => fc.record({
+    vpcId: ids('vpc', 1).map((a) => a[0]),
+    availabilityZones: fc.constant(['a', 'b', 'c'].slice(0, n).map((z) => `${zones}${z}`)),
+    publicSubnetIds: ids('subnet', n),
+    privateSubnetIds: ids('subnet', n),
+  }));
+  return fc.oneof(
+    { arbitrary: fc.record({ taskSubnets: fc.constant('private'), natGateways: fc.constantFrom('one', 'per-zone') }, { requiredKeys: ['taskSubnets'] }), weight: 6 },
+    { arbitrary: fc.record({ taskSubnets: fc.constant('public') }, { requiredKeys: [] }), weight: 3 },
+    // NAT gateways for public tasks, which is rejected.
+    { arbitrary: fc.record({ natGateways: fc.constantFrom('one', 'per-zone') }), weight: 1 },
+    { arbitrary: fc.record({ taskSubnets: fc.constantFrom('public', 'private'), vpc }, { requiredKeys: ['vpc'] }), weight: 3 },
+  ).map(withoutUndefined);
 }
 
 /** The whole value mostly, sometimes only the first or (less often) only the second of its keys. */
@@ -110,15 +138,20 @@ function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The pipeline's location and 1 to 3 environments, the default ones, or a hostile list (with the options it comes with). */
-const placement = pipelineLocation.chain((location) => fc.oneof(
+const placement = pipelineLocation.chain((location) => fc.tuple(fc.oneof(
   {
     arbitrary: fc.uniqueArray(environment(location), { minLength: 1, maxLength: 3, selector: (e) => e.name })
       .map((environments) => ({ ...location, environments })),
     weight: 30,
   },
   { arbitrary: fc.constant(location), weight: 8 },
-  { arbitrary: fc.constantFrom(...HOSTILE_ENVIRONMENTS).map((h) => ({ ...h.with, environments: h.environments })), weight: 2 },
-));
+  {
+    arbitrary: fc.constantFrom(...HOSTILE_ENVIRONMENTS, ...HOSTILE_DOMAINS_AND_NETWORKS).map((h) => ({ ...h.with, environments: h.environments })),
+    weight: 2,
+  },
+  // The service-wide network, in the pipeline's region (a hostile entry may bring its own).
+), fc.option(network(typeof location.pipelineRegion === 'string' ? location.pipelineRegion : undefined), { nil: undefined, freq: 4 }))
+  .map(([p, serviceNetwork]): Record<string, unknown> => (serviceNetwork === undefined || 'network' in p ? p : { ...p, network: serviceNetwork })));
 
 const optionsArbitrary = fc.record({
   name: fc.oneof(
@@ -153,18 +186,34 @@ function namesGivenOption(options: Record<string, any>, named: string): boolean 
   if (named === 'pipelineAccount' && options.pipelineAccount === undefined) {
     return environments.some((e) => e?.region !== undefined && e.region !== options.pipelineRegion);
   }
-  // `option`, `option.field`, `option[i]` or `option[i].field`: each step must be in what was given.
-  const m = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?$/.exec(named);
-  if (!m || !(m[1] in options)) return false;
-  let value = options[m[1]];
-  if (m[2] !== undefined) {
-    if (!Array.isArray(value) || Number(m[2]) >= value.length) return false;
-    value = value[Number(m[2])];
+  // `option`, then `.field` and `[i]` steps (`environments[1].domain.zoneName`): each step must be in what was given.
+  if (!/^\w+(\[\d+\]|\.\w+)*$/.test(named)) return false;
+  const steps = named.match(/\w+|\[\d+\]/g)!;
+  let value: any = options;
+  let parent = '';
+  for (const [i, step] of steps.entries()) {
+    if (step.startsWith('[')) {
+      if (!Array.isArray(value) || Number(step.slice(1, -1)) >= value.length) return false;
+      value = value[Number(step.slice(1, -1))];
+      parent = `${parent}[]`;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    // A required field (an environment's name, a domain's or an existing VPC's fields) is named when it is missing.
+    if (!(step in value)) return i === steps.length - 1 && (REQUIRED_FIELDS[parent] ?? []).includes(step);
+    value = value[step];
+    parent = step;
   }
-  // An element's required field (an environment's name) is named when it is missing.
-  const required = m[2] !== undefined && m[1] === 'environments' && m[3] === 'name';
-  return m[3] === undefined || (typeof value === 'object' && value !== null && (m[3] in value || required));
+  return true;
 }
+
+/** The required fields of the objects in the options, by the name of the option that holds them (`[]` for a list's elements). */
+const REQUIRED_FIELDS: Record<string, string[]> = {
+  'environments[]': ['name'],
+  'domain': ['hostedZoneId', 'zoneName', 'recordName'],
+  // privateSubnetIds is required with private tasks.
+  'vpc': ['vpcId', 'availabilityZones', 'publicSubnetIds', 'privateSubnetIds'],
+};
 
 test('the check of the option that an error names', () => {
   const options = { name: 'x', cpu: 300, qualityGates: { lint: true }, environments: [{ name: 'a' }, { name: 'staging', account: '1' }, {}] };
@@ -172,6 +221,11 @@ test('the check of the option that an error names', () => {
     .map((n) => namesGivenOption(options, n))).toEqual([true, true, true, true, true, true, true, true]);
   expect(['memory', 'qualityGates.cdkNag', 'environments[3]', 'environments[0].cpu', 'environments[1].region', 'pipelineAccount', 'cpu[0]'].map((n) => namesGivenOption(options, n)))
     .toEqual([false, false, false, false, false, false, false]);
+  const nested = { network: { vpc: { vpcId: 'x', publicSubnetIds: ['a', 'b'] } }, environments: [{ name: 'a', domain: { zoneName: 'x' } }] };
+  expect(['network.vpc.vpcId', 'network.vpc.publicSubnetIds[1]', 'network.vpc.privateSubnetIds', 'environments[0].domain.zoneName', 'environments[0].domain.recordName']
+    .map((n) => namesGivenOption(nested, n))).toEqual([true, true, true, true, true]);
+  expect(['network.vpc.publicSubnetIds[2]', 'network.taskSubnets', 'network.vpc.vpcId.x', 'environments[0].network', 'environments[0].domain.ttl', 'network..vpc']
+    .map((n) => namesGivenOption(nested, n))).toEqual([false, false, false, false, false, false]);
 });
 
 const seed = Number(process.env.QUALITY_SEED ?? Date.now() % 2 ** 31);
