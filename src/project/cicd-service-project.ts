@@ -198,6 +198,10 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       environments: o.environments,
       pipelineAccount: o.pipelineAccount,
       pipelineRegion: o.pipelineRegion,
+      environment: o.environment,
+      secrets: o.secrets,
+      secretsKeyArn: o.secretsKeyArn,
+      enableExecuteCommand: o.enableExecuteCommand,
     });
   }
 
@@ -304,6 +308,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     cpu: e.cpu,
     memory: e.memory,
     certificateArn: e.certificateArn,
+    ...runtimeOptionsOf(e),
   }));
   return {
     serviceName: settings.serviceName,
@@ -318,6 +323,22 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     pipelineAccount: settings.pipelineAccount,
     pipelineRegion: settings.pipelineRegion,
     environments,
+    ...runtimeOptionsOf(options),
+  };
+}
+
+/**
+ * The runtime options of the service or of one environment as the settings file carries them
+ * (validated by then): the maps sorted by name, since a Java map has no order of its own.
+ */
+function runtimeOptionsOf(options: ServiceOptions | EnvironmentOptions): Pick<ServiceOptions, 'environment' | 'secrets' | 'secretsKeyArn' | 'enableExecuteCommand'> {
+  const sorted = (map?: { [name: string]: string }) => (map === undefined ? undefined
+    : Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return {
+    environment: sorted(options.environment),
+    secrets: sorted(options.secrets),
+    secretsKeyArn: options.secretsKeyArn,
+    enableExecuteCommand: options.enableExecuteCommand,
   };
 }
 

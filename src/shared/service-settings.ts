@@ -1,5 +1,6 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
+import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -101,6 +102,10 @@ export interface ServiceSettingsInput {
   readonly environments?: unknown;
   readonly pipelineAccount?: unknown;
   readonly pipelineRegion?: unknown;
+  readonly environment?: unknown;
+  readonly secrets?: unknown;
+  readonly secretsKeyArn?: unknown;
+  readonly enableExecuteCommand?: unknown;
 }
 
 /**
@@ -132,6 +137,8 @@ export interface EnvironmentSettings {
    * definition of the stack names it, so a stack update never rolls the service back.
    */
   readonly imageTag: string;
+  /** The container's variables, secrets and ECS Exec: the service-wide ones, overridden by the environment's. */
+  readonly runtime: RuntimeSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -152,6 +159,8 @@ export interface ServiceSettings {
   readonly pipelineAccount?: string;
   readonly pipelineRegion?: string;
   readonly environments: EnvironmentSettings[];
+  /** The service-wide variables, secrets and ECS Exec, before any environment's own. */
+  readonly runtime: RuntimeSettings;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -252,7 +261,8 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
   return { desiredCount, maxCount };
 }
 
-const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn'];
+const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn',
+  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -262,6 +272,7 @@ function resolveEnvironments(input: unknown, service: {
   maxCount: number;
   pipelineAccount?: string;
   pipelineRegion?: string;
+  runtime: RuntimeSettings;
 }): EnvironmentSettings[] {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
@@ -321,6 +332,7 @@ function resolveEnvironments(input: unknown, service: {
       logGroupName: `/ecs/${service.serviceName}/${name}`,
       deployRoleName: `${qualified}-ecs-deploy`,
       imageTag: `${ENVIRONMENT_TAG_PREFIX}${name}`,
+      runtime: resolveRuntimeSettings(`${at}.`, e, service.runtime),
     };
   });
 }
@@ -347,8 +359,9 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     'a CodeBuild image name such as "aws/codebuild/amazonlinux-x86_64-standard:5.0" or an image URI', 255);
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
+  const runtime = resolveRuntimeSettings('', input as Record<string, unknown>);
   const environments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, runtime,
   });
 
   return {
@@ -366,5 +379,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     pipelineAccount,
     pipelineRegion,
     environments,
+    runtime,
   };
 }
