@@ -59,7 +59,9 @@ export interface CicdServiceOptions extends ServiceOptions {
    * Extra environment variables of the runtime image (`ENV` in the Dockerfile). Names are letters,
    * digits and underscores, other than PORT, NODE_ENV, PATH, HOME, NODE_OPTIONS and SERVICE_VERSION; values are
    * printable characters without quotes, backslashes, "$", backticks or line breaks. Do not put
-   * secrets here: they would be readable in the image.
+   * secrets here: they would be readable in the image. The values are the same in every
+   * environment: for configuration per environment use `environment` (the task definition's
+   * variables, which override these), and `secrets` for secrets.
    *
    * @default - none
    */
