@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import * as ts from 'typescript';
 import * as YAML from 'yaml';
+import { runtimeProblems } from './runtime-configuration-checks';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions, EnvironmentOptions } from '../../src';
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
 import { QualityGates } from '../../src/gates/quality-gates';
@@ -207,6 +208,10 @@ export function consistencyProblems(g: Generated): string[] {
     pipelineAccount: g.combination.options.pipelineAccount,
     pipelineRegion: g.combination.options.pipelineRegion,
     environments,
+    environment: g.combination.options.environment,
+    secrets: g.combination.options.secrets,
+    secretsKeyArn: g.combination.options.secretsKeyArn,
+    enableExecuteCommand: g.combination.options.enableExecuteCommand,
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -255,6 +260,7 @@ export function consistencyProblems(g: Generated): string[] {
     const listeners = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => r.Properties);
     expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), e.certificateArn ? [443, 80] : [80]);
     expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => c.CertificateArn)), e.certificateArn ? [e.certificateArn] : []);
+    out.push(...runtimeProblems(g.combination.options, e, t).map((p) => `${at} ${p}`));
   });
 
   // ------------------------------------------------------------ build

@@ -28,9 +28,11 @@ describe('hostile input', () => {
   test('the tables cover every option of the service, and every field of an environment', () => {
     expect(Object.keys(HOSTILE_INPUTS).sort()).toEqual([
       'branch', 'buildImage', 'containerPort', 'cpu', 'desiredCount', 'healthCheckPath', 'maxCount', 'memory', 'pipelineAccount', 'pipelineRegion', 'serviceName',
-    ]);
+      'environment', 'enableExecuteCommand', 'secrets', 'secretsKeyArn',
+    ].sort());
     const fields = new Set(HOSTILE_ENVIRONMENTS.map((c) => /^environments\[\d+\]\.(\w+)$/.exec(c.named)?.[1]).filter(Boolean));
-    expect([...fields].sort()).toEqual(expect.arrayContaining(['account', 'certificateArn', 'cpu', 'desiredCount', 'maxCount', 'memory', 'name', 'region', 'requireApproval']));
+    expect([...fields].sort()).toEqual(expect.arrayContaining(['account', 'certificateArn', 'cpu', 'desiredCount', 'maxCount', 'memory', 'name', 'region', 'requireApproval',
+      'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand']));
   });
 
   test.each(cases)('the project type rejects %s, naming the option, writing nothing', (_what, given, named) => {
