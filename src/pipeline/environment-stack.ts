@@ -9,7 +9,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
+import { containerConfiguration } from './container-configuration';
 import { EcsDeployRole } from './ecs-deploy-role';
+import { enableExecuteCommand } from './execute-command';
 import { logLoadBalancerAccess } from './load-balancer-access-logs';
 import { createLogBucket } from './log-bucket';
 import { resolveCicdService } from './resolve-cicd-service';
@@ -141,6 +143,7 @@ export class EnvironmentStack extends Stack {
       essential: true,
       portMappings: [{ containerPort: settings.containerPort, protocol: ecs.Protocol.TCP }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.serviceLogGroup, streamPrefix: settings.serviceName }),
+      ...containerConfiguration(environment.runtime, this.taskDefinition),
     });
     const executionPolicy = this.taskDefinition.obtainExecutionRole().node.tryFindChild('DefaultPolicy');
     if (executionPolicy) {
@@ -163,6 +166,7 @@ export class EnvironmentStack extends Stack {
       maxHealthyPercent: 200,
       healthCheckGracePeriod: Duration.seconds(60),
     });
+    if (environment.runtime.enableExecuteCommand) enableExecuteCommand(this, environment, resolved.logRetention);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,

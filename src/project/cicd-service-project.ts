@@ -61,7 +61,9 @@ export interface CicdServiceOptions extends ServiceOptions {
    * Extra environment variables of the runtime image (`ENV` in the Dockerfile). Names are letters,
    * digits and underscores, other than PORT, NODE_ENV, PATH, HOME, NODE_OPTIONS and SERVICE_VERSION; values are
    * printable characters without quotes, backslashes, "$", backticks or line breaks. Do not put
-   * secrets here: they would be readable in the image.
+   * secrets here: they would be readable in the image. The values are the same in every
+   * environment: for configuration per environment use `environment` (the task definition's
+   * variables, which override these), and `secrets` for secrets.
    *
    * @default - none
    */
@@ -201,6 +203,10 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       pipelineAccount: o.pipelineAccount,
       pipelineRegion: o.pipelineRegion,
       network: o.network,
+      environment: o.environment,
+      secrets: o.secrets,
+      secretsKeyArn: o.secretsKeyArn,
+      enableExecuteCommand: o.enableExecuteCommand,
     });
   }
 
@@ -309,6 +315,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     certificateArn: e.certificateArn,
     domain: domainOptionsInOrder(e.domain),
     network: networkOptionsInOrder(e.network),
+    ...runtimeOptionsOf(e),
   }));
   return {
     serviceName: settings.serviceName,
@@ -324,6 +331,22 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     pipelineRegion: settings.pipelineRegion,
     environments,
     network: networkOptionsInOrder(options.network),
+    ...runtimeOptionsOf(options),
+  };
+}
+
+/**
+ * The runtime options of the service or of one environment as the settings file carries them
+ * (validated by then): the maps sorted by name, since a Java map has no order of its own.
+ */
+function runtimeOptionsOf(options: ServiceOptions | EnvironmentOptions): Pick<ServiceOptions, 'environment' | 'secrets' | 'secretsKeyArn' | 'enableExecuteCommand'> {
+  const sorted = (map?: { [name: string]: string }) => (map === undefined ? undefined
+    : Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return {
+    environment: sorted(options.environment),
+    secrets: sorted(options.secrets),
+    secretsKeyArn: options.secretsKeyArn,
+    enableExecuteCommand: options.enableExecuteCommand,
   };
 }
 

@@ -96,6 +96,40 @@ export interface EnvironmentOptions {
    * @default - the service's `network`
    */
   readonly network?: NetworkOptions;
+
+  /**
+   * Plain environment variables of this environment's container, by name. They extend the
+   * service's `environment` and override its entries of the same name (and a service-wide secret of
+   * that name). Names as for the service's `environment`.
+   *
+   * @default - the service's `environment`
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Secrets of this environment's container, by variable name: the ARN of a Secrets Manager
+   * secret or of an SSM parameter, as for the service's `secrets`. They extend the service's
+   * `secrets` and override its entries of the same name (and a service-wide variable of that name).
+   *
+   * @default - the service's `secrets`
+   */
+  readonly secrets?: { [name: string]: string };
+
+  /**
+   * ARN of the KMS key that encrypts this environment's secrets, when it is a customer-managed
+   * key: the task execution role may decrypt with it.
+   *
+   * @default - the service's `secretsKeyArn`
+   */
+  readonly secretsKeyArn?: string;
+
+  /**
+   * Whether ECS Exec (`aws ecs execute-command`) can open a shell in this environment's running
+   * containers, with the sessions logged to the log group `/ecs/<service>/<environment>/exec`.
+   *
+   * @default - the service's `enableExecuteCommand`
+   */
+  readonly enableExecuteCommand?: boolean;
 }
 
 /**
@@ -287,4 +321,48 @@ export interface ServiceOptions {
    * @default - public subnets of a VPC that each stack creates, no NAT gateway
    */
   readonly network?: NetworkOptions;
+
+  /**
+   * Plain environment variables of the container in every environment, by name; an environment's
+   * `environment` overrides entries of the same name. Names are letters, digits and underscores
+   * not starting with a digit, other than PORT, NODE_ENV, PATH, HOME, NODE_OPTIONS, SERVICE_VERSION
+   * (the image sets them), AWS_REGION, AWS_DEFAULT_REGION, AWS_EXECUTION_ENV, AWS_CONTAINER_* and
+   * ECS_* (ECS sets them); values are strings without control characters. The values are written
+   * into the task definition: use `secrets` for anything secret.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Secrets of the container in every environment, by variable name, which ECS reads when a task
+   * starts and passes to the container as environment variables: the ARN of a Secrets Manager
+   * secret ("arn:aws:secretsmanager:<region>:<account>:secret:<name>", complete with its
+   * 6-character suffix, or partial without it), optionally selecting one key of a JSON secret as ECS
+   * does (":<json-key>:<version-stage>:<version-id>", for example ":password::"), or the ARN of an
+   * SSM parameter ("arn:aws:ssm:<region>:<account>:parameter/<name>"). Only the ARNs are written
+   * anywhere; the task execution role may read exactly these secrets and parameters. An
+   * environment's `secrets` overrides entries of the same name.
+   *
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: string };
+
+  /**
+   * ARN of the customer-managed KMS key that encrypts the secrets (or SecureString parameters):
+   * the task execution role may decrypt with it. Not needed for the AWS-managed keys.
+   *
+   * @default - no key: the secrets use the AWS-managed keys
+   */
+  readonly secretsKeyArn?: string;
+
+  /**
+   * Whether ECS Exec (`aws ecs execute-command`) can open a shell in the running containers of
+   * every environment: the service allows it, the task role may open the Session Manager channels,
+   * and each environment's cluster logs the sessions to the log group
+   * `/ecs/<service>/<environment>/exec`. An environment can set its own.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
 }

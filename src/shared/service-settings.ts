@@ -2,6 +2,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
 import { NetworkSettings, resolveNetwork } from './network-settings';
+import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -104,6 +105,10 @@ export interface ServiceSettingsInput {
   readonly pipelineAccount?: unknown;
   readonly pipelineRegion?: unknown;
   readonly network?: unknown;
+  readonly environment?: unknown;
+  readonly secrets?: unknown;
+  readonly secretsKeyArn?: unknown;
+  readonly enableExecuteCommand?: unknown;
 }
 
 /**
@@ -139,6 +144,8 @@ export interface EnvironmentSettings {
   readonly domain?: DomainSettings;
   /** The environment's network: its own `network`, else the service's. */
   readonly network: NetworkSettings;
+  /** The container's variables, secrets and ECS Exec: the service-wide ones, overridden by the environment's. */
+  readonly runtime: RuntimeSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -161,6 +168,8 @@ export interface ServiceSettings {
   readonly environments: EnvironmentSettings[];
   /** The service-wide network, which environments without their own use. */
   readonly network: NetworkSettings;
+  /** The service-wide variables, secrets and ECS Exec, before any environment's own. */
+  readonly runtime: RuntimeSettings;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -261,7 +270,8 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
   return { desiredCount, maxCount };
 }
 
-const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network'];
+const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network',
+  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -272,6 +282,7 @@ function resolveEnvironments(input: unknown, service: {
   pipelineAccount?: string;
   pipelineRegion?: string;
   network: NetworkSettings;
+  runtime: RuntimeSettings;
 }): EnvironmentSettings[] {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
@@ -333,6 +344,7 @@ function resolveEnvironments(input: unknown, service: {
       imageTag: `${ENVIRONMENT_TAG_PREFIX}${name}`,
       domain: resolveDomain(at, e.domain, certificateArn),
       network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, e.network, envRegion ?? service.pipelineRegion),
+      runtime: resolveRuntimeSettings(`${at}.`, e, service.runtime),
     };
   });
 }
@@ -360,8 +372,9 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
   const network = resolveNetwork('network', input.network, pipelineRegion);
+  const runtime = resolveRuntimeSettings('', input as Record<string, unknown>);
   const environments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime,
   });
   checkDomainsUnique(environments);
 
@@ -381,5 +394,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     pipelineRegion,
     environments,
     network,
+    runtime,
   };
 }

@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import * as ts from 'typescript';
 import * as YAML from 'yaml';
+import { runtimeProblems } from './runtime-configuration-checks';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions, EnvironmentOptions } from '../../src';
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
 import { QualityGates } from '../../src/gates/quality-gates';
@@ -226,6 +227,10 @@ export function consistencyProblems(g: Generated): string[] {
     pipelineRegion: g.combination.options.pipelineRegion,
     environments,
     network: g.combination.options.network,
+    environment: g.combination.options.environment,
+    secrets: g.combination.options.secrets,
+    secretsKeyArn: g.combination.options.secretsKeyArn,
+    enableExecuteCommand: g.combination.options.enableExecuteCommand,
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -277,6 +282,7 @@ export function consistencyProblems(g: Generated): string[] {
     expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => (typeof c.CertificateArn === 'string' ? c.CertificateArn : 'requested'))),
       e.certificateArn ? [e.certificateArn] : e.domain ? ['requested'] : []);
     problemsOfDomainAndNetwork(t, s.environments[i], at, expectSame);
+    out.push(...runtimeProblems(g.combination.options, e, t).map((p) => `${at} ${p}`));
   });
 
   // ------------------------------------------------------------ build

@@ -19,6 +19,9 @@ export const INJECTIONS = [
   '../../etc/passwd',
 ];
 
+/** A valid secret reference, next to the invalid values. */
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-AbCdEf';
+
 /** Invalid values of the options that take one value: the error names the option itself. */
 export const HOSTILE_INPUTS: Record<string, unknown[]> = {
   serviceName: [
@@ -35,6 +38,14 @@ export const HOSTILE_INPUTS: Record<string, unknown[]> = {
   buildImage: [null, 42, '', 'Aws/CodeBuild', 'image:tag with space', 'a'.repeat(256), ...INJECTIONS],
   pipelineAccount: [null, 42, 123456789012, '', '12345678901', '1234567890123', 'abcdefghijkl', ' 123456789012', '1234-5678-9012', [], ...INJECTIONS],
   pipelineRegion: [null, 42, '', 'eu-west-9', 'EU-WEST-1', 'europe', 'eu-west-1 ', 'us-east-1a', ['eu-west-1'], ...INJECTIONS],
+  // A map that is none, or a variable name that is invalid or the image's or ECS's own.
+  environment: [null, 42, 'A=1', ['A=1'], { 'BAD-NAME': 'x' }, { '1A': 'x' }, { PORT: '80' }, { SERVICE_VERSION: '1' }, { NODE_ENV: 'dev' },
+    { AWS_REGION: 'eu-west-1' }, { ECS_CONTAINER_METADATA_URI_V4: 'x' }, { ['a'.repeat(129)]: 'x' }, ...INJECTIONS.map((name) => ({ [name]: 'x' }))],
+  secrets: [null, 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db', [SECRET_ARN], { 'DB PASSWORD': SECRET_ARN }, { PORT: SECRET_ARN },
+    { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: SECRET_ARN }, ...INJECTIONS.slice(0, 4).map((name) => ({ [name]: SECRET_ARN }))],
+  secretsKeyArn: [null, 42, '', 'alias/orders', 'arn:aws:kms:eu-west-1:123456789012:alias/orders', '12345678-1234-1234-1234-123456789012',
+    'arn:aws:kms:eu-west-1:123:key/12345678-1234-1234-1234-123456789012', 'arn:aws:kms:eu-west-9:123456789012:key/12345678-1234-1234-1234-123456789012', ...INJECTIONS.slice(0, 3)],
+  enableExecuteCommand: [null, 'true', 'yes', 1, 0, {}],
   network: [null, 42, 'private', true, [], [{ taskSubnets: 'private' }]],
 };
 
@@ -96,6 +107,21 @@ export const HOSTILE_ENVIRONMENTS: HostileEnvironments[] = [
   ...[null, 42, '', 'not-an-arn', 'arn:aws:acm:eu-west-1:123:certificate/x', 'arn:aws:iam::123456789012:certificate/x',
     'arn:aws:acm:eu-west-1:123456789012:certificate/', `arn:aws:acm:eu-west-1:123456789012:certificate/${'a'.repeat(129)}`, ...INJECTIONS.slice(0, 3)]
     .map((certificateArn) => ({ what: 'a malformed certificateArn', environments: second({ certificateArn }), named: 'environments[1].certificateArn' })),
+  // Variables, secrets, the key and ECS Exec: the map, a name, or one entry's value.
+  ...[null, 'A=1', ['A=1'], { 'BAD-NAME': 'x' }, { PORT: '8080' }, { HOME: '/root' }]
+    .map((environment) => ({ what: 'an environment map or variable name that is invalid', environments: second({ environment }), named: 'environments[1].environment' })),
+  ...[42, null, true, 'a\nb', 'tab\there', 'x'.repeat(4097), '${Token[Bucket.Name.1]}', { v: 1 }]
+    .map((value) => ({ what: 'a variable value that is no literal one-line string', environments: second({ environment: { GREETING: value } }), named: 'environments[1].environment.GREETING' })),
+  ...[null, ['x'], { 'A-B': SECRET_ARN }, { NODE_OPTIONS: SECRET_ARN }]
+    .map((secrets) => ({ what: 'a secrets map or name that is invalid', environments: second({ secrets }), named: 'environments[1].secrets' })),
+  ...[null, 42, '', 'hunter2', 'orders/db', SECRET_ARN.replace('123456789012', '123'), SECRET_ARN.replace('eu-west-1', 'mars-1'),
+    `${SECRET_ARN}:password`, `${SECRET_ARN}:::`, `${SECRET_ARN}:k:AWSCURRENT:0123`, 'arn:aws:ssm:eu-west-1:123456789012:parameter/',
+    'arn:aws:ssm:eu-west-1:123456789012:parameter/a//b', 'arn:aws:ssm:eu-west-1:123456789012:document/x', 'arn:aws:s3:::bucket/key', ...INJECTIONS.slice(0, 3)]
+    .map((arn) => ({ what: 'a secret that is no well-formed secret or parameter ARN', environments: second({ secrets: { DB_PASSWORD: arn } }), named: 'environments[1].secrets.DB_PASSWORD' })),
+  { what: 'a name both a variable and a secret', environments: second({ environment: { DB: 'x' }, secrets: { DB: SECRET_ARN } }), named: 'environments[1].secrets.DB' },
+  ...[null, 'key', 'arn:aws:kms:eu-west-1:123456789012:alias/x', ...INJECTIONS.slice(0, 2)]
+    .map((secretsKeyArn) => ({ what: 'a secretsKeyArn that is no KMS key ARN', environments: second({ secretsKeyArn }), named: 'environments[1].secretsKeyArn' })),
+  ...[null, 'true', 1].map((enableExecuteCommand) => ({ what: 'enableExecuteCommand not a boolean', environments: second({ enableExecuteCommand }), named: 'environments[1].enableExecuteCommand' })),
 ];
 
 const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: 'orders' };

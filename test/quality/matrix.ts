@@ -153,6 +153,30 @@ export const COMBINATIONS: Combination[] = [
     },
   },
   {
+    name: 'variables and secrets of every kind with a KMS key, per-environment overrides, ECS Exec in production',
+    options: {
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      environment: { GREETING: 'Hello', LOG_LEVEL: 'info' },
+      secrets: { API_TOKEN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/api-token' },
+      environments: [
+        { name: 'staging', environment: { LOG_LEVEL: 'debug', FEATURE_X: 'on' } },
+        {
+          name: 'production',
+          requireApproval: true,
+          environment: { GREETING: 'Welcome' },
+          secrets: {
+            DB_PASSWORD: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-AbCdEf:password::',
+            DB_URL: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-url-Zz9Yx8',
+            SIGNING_KEY: 'arn:aws:ssm:eu-west-1:123456789012:parameter/orders/production/signing-key',
+          },
+          secretsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012',
+          enableExecuteCommand: true,
+        },
+      ],
+    },
+  },
+  {
     name: 'the most environments: ten with 16-character names, a 32-character service name',
     options: {
       serviceName: 'a234567890-b234567890-c234567890',

@@ -59,6 +59,21 @@ const gates = fc.oneof(
   { arbitrary: fc.constantFrom<unknown>({ cdkNag: 'no' }, { lint: true }, null, 'all'), weight: 1 },
 );
 
+// ------------------------------------------------------------------ variables, secrets, ECS Exec
+// Small pools of names, so that an environment overrides service-wide entries, and SHARED is now
+// and then both a variable and a secret (rejected when one map gives both).
+const variables = fc.dictionary(fc.constantFrom('GREETING', 'LOG_LEVEL', 'FEATURE_X', 'api_base_url', '_PRIVATE', 'SHARED'), fc.string({ maxLength: 40 }), { maxKeys: 4 });
+const secretArn = fc.constantFrom(
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-AbCdEf',
+  'arn:aws:secretsmanager:us-east-1:222222222222:secret:orders/api-token',
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-AbCdEf:password::',
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db::AWSPREVIOUS:',
+  'arn:aws:ssm:eu-west-1:123456789012:parameter/orders/signing-key',
+  'arn:aws:ssm:ap-southeast-2:333333333333:parameter/flat',
+);
+const secretMap = fc.dictionary(fc.constantFrom('API_TOKEN', 'DB_PASSWORD', 'SIGNING_KEY', 'SHARED'), secretArn, { maxKeys: 3 });
+const keyArn = fc.constantFrom('arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012', 'arn:aws:kms:us-east-1:222222222222:key/mrk-0123456789abcdef0123456789abcdef');
+
 // ------------------------------------------------------------------ where the stacks go
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
@@ -96,6 +111,10 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     size: fc.option(partial(size, ['cpu'], ['memory']), { nil: undefined, freq: 2 }),
     counts: fc.option(partial(counts, ['desiredCount'], ['maxCount']), { nil: undefined, freq: 2 }),
     certificateArn: fc.option(fc.uuid().map((id) => `arn:aws:acm:${region ?? 'eu-west-1'}:${account ?? '123456789012'}:certificate/${id}`), { nil: undefined, freq: 3 }),
+    environment: fc.option(variables, { nil: undefined, freq: 3 }),
+    secrets: fc.option(secretMap, { nil: undefined, freq: 3 }),
+    secretsKeyArn: fc.option(keyArn, { nil: undefined, freq: 4 }),
+    enableExecuteCommand: fc.option(fc.boolean(), { nil: undefined, freq: 3 }),
     domain: fc.option(domain, { nil: undefined, freq: 3 }),
     network: fc.option(network(region), { nil: undefined, freq: 3 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
@@ -166,6 +185,10 @@ const optionsArbitrary = fc.record({
   branch: option(branch, HOSTILE_INPUTS.branch),
   buildImage: option(buildImage, HOSTILE_INPUTS.buildImage),
   qualityGates: option(gates, [{ cdkNag: 1 }]),
+  environment: fc.option(option(variables, HOSTILE_INPUTS.environment), { nil: undefined, freq: 2 }),
+  secrets: fc.option(option(secretMap, HOSTILE_INPUTS.secrets), { nil: undefined, freq: 2 }),
+  secretsKeyArn: fc.option(option(keyArn, HOSTILE_INPUTS.secretsKeyArn), { nil: undefined, freq: 3 }),
+  enableExecuteCommand: fc.option(option(fc.boolean(), HOSTILE_INPUTS.enableExecuteCommand), { nil: undefined, freq: 3 }),
   placement,
 }).map(({ size: s, counts: c, placement: p, ...rest }) =>
   withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
@@ -226,6 +249,9 @@ test('the check of the option that an error names', () => {
     .map((n) => namesGivenOption(nested, n))).toEqual([true, true, true, true, true]);
   expect(['network.vpc.publicSubnetIds[2]', 'network.taskSubnets', 'network.vpc.vpcId.x', 'environments[0].network', 'environments[0].domain.ttl', 'network..vpc']
     .map((n) => namesGivenOption(nested, n))).toEqual([false, false, false, false, false, false]);
+  const maps = { environments: [{ name: 'a' }, { name: 'staging', secrets: { DB: 'x' } }] };
+  expect(namesGivenOption(maps, 'environments[1].secrets.DB')).toBe(true);
+  expect(['environments[1].secrets.API', 'environments[0].secrets.DB'].map((n) => namesGivenOption(maps, n))).toEqual([false, false]);
 });
 
 const seed = Number(process.env.QUALITY_SEED ?? Date.now() % 2 ** 31);
