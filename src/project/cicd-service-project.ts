@@ -17,6 +17,7 @@ import { RepositoryGates } from '../gates/repository-gates';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
 import { EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
+import { SourceOptions } from '../shared/source-options';
 
 /** The npm name of this package, as the generated repository depends on it. */
 const PACKAGE_NAME = 'cicd-service-template';
@@ -145,8 +146,8 @@ export interface CicdServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOpt
 
 /**
  * A containerized service on AWS with its CI/CD pipeline: a sample HTTP service, its Dockerfile and
- * `buildspec.yml`, and a CDK app that deploys `CicdService`: a pipeline stack (CodeCommit, CodeBuild,
- * ECR, CodePipeline) and one ECS Fargate stack per environment.
+ * `buildspec.yml`, and a CDK app that deploys `CicdService`: a pipeline stack (CodeCommit or a
+ * CodeConnections source, CodeBuild, ECR, CodePipeline) and one ECS Fargate stack per environment.
  *
  * @pjid cicd-service
  */
@@ -198,6 +199,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       environments: o.environments,
       pipelineAccount: o.pipelineAccount,
       pipelineRegion: o.pipelineRegion,
+      source: o.source,
     });
   }
 
@@ -318,6 +320,17 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     pipelineAccount: settings.pipelineAccount,
     pipelineRegion: settings.pipelineRegion,
     environments,
+    source: sourceOptionsOf(options, settings),
+  };
+}
+
+/** `source` as `.projenrc.ts` gave it, its fields in the order `SourceOptions` declares them. */
+function sourceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceSettings): SourceOptions | undefined {
+  if (!settings.source) return undefined;
+  return {
+    connectionArn: settings.source.connectionArn,
+    repository: settings.source.repository,
+    excludedPaths: options.source?.excludedPaths,
   };
 }
 

@@ -78,6 +78,7 @@ export class OperationsGuide extends Component {
         approval: e.requireApproval ? 'yes' : 'no',
       })),
       costs: this.settings.environments.map(environmentCost),
+      excludedList: excludedList(this.settings),
       crossAccount: this.settings.environments.some((e) => e.account !== undefined && e.account !== this.settings.pipelineAccount),
       diagram: pipelineDiagram(this.settings),
       nodeVersion: this.nodeRelease.major,
@@ -88,6 +89,11 @@ export class OperationsGuide extends Component {
       validationInGateOnly: this.project.components.some((c) => c instanceof RepositoryGates && c.validationInGateOnly),
     }));
   }
+}
+
+/** The patterns whose changes alone do not start the pipeline, as Markdown; empty for none. */
+function excludedList(settings: ServiceSettings): string {
+  return (settings.source?.excludedPaths ?? []).map((p) => `\`${p}\``).join(', ');
 }
 
 /** The lines of the Mermaid flowchart of the pipeline: its stages, and each environment after its approval. */

@@ -1,3 +1,5 @@
+import { SourceOptions } from './source-options';
+
 /**
  * The options of the service, declared once: the projen project type (`CicdServiceOptions`) and
  * the CDK side (`CicdServiceProps`) both extend `ServiceOptions`, and `resolveServiceSettings`
@@ -181,4 +183,12 @@ export interface ServiceOptions {
    * @default - the region that `cdk deploy` runs with (the stacks are environment-agnostic)
    */
   readonly pipelineRegion?: string;
+  /**
+   * A GitHub, GitLab or Bitbucket repository that the pipeline takes the source from, through an
+   * AWS CodeConnections connection, instead of a CodeCommit repository. The pipeline starts on a
+   * push to `branch` that changes a file outside `excludedPaths`.
+   *
+   * @default - a CodeCommit repository named after the service, in the pipeline stack
+   */
+  readonly source?: SourceOptions;
 }

@@ -1,5 +1,6 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
+import { resolveSource, SourceSettings } from './source-settings';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -101,6 +102,7 @@ export interface ServiceSettingsInput {
   readonly environments?: unknown;
   readonly pipelineAccount?: unknown;
   readonly pipelineRegion?: unknown;
+  readonly source?: unknown;
 }
 
 /**
@@ -152,6 +154,8 @@ export interface ServiceSettings {
   readonly pipelineAccount?: string;
   readonly pipelineRegion?: string;
   readonly environments: EnvironmentSettings[];
+  /** The CodeConnections repository; absent for the CodeCommit repository. */
+  readonly source?: SourceSettings;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -350,6 +354,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const environments = resolveEnvironments(input.environments, {
     serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion,
   });
+  const source = resolveSource(input.source, pipelineAccount);
 
   return {
     serviceName,
@@ -366,5 +371,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     pipelineAccount,
     pipelineRegion,
     environments,
+    source,
   };
 }
