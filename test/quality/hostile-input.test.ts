@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
+import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_SOURCES } from './hostile-input';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 
 /** [what, the options given, the option the error must name]. */
@@ -11,6 +11,8 @@ const cases: Array<[string, Record<string, unknown>, string]> = [
     [`${option} = ${describeValue(value)}`, { [option]: value }, option])),
   ...HOSTILE_ENVIRONMENTS.map((c): [string, Record<string, unknown>, string] =>
     [`environments: ${c.what}, ${describeValue(c.environments)}`, { ...c.with, environments: c.environments }, c.named]),
+  ...HOSTILE_SOURCES.map((c): [string, Record<string, unknown>, string] =>
+    [`source: ${c.what}, ${describeValue(c.source)}`, { ...c.with, source: c.source }, c.named]),
 ];
 
 function describeValue(value: unknown): string {
@@ -31,6 +33,8 @@ describe('hostile input', () => {
     ]);
     const fields = new Set(HOSTILE_ENVIRONMENTS.map((c) => /^environments\[\d+\]\.(\w+)$/.exec(c.named)?.[1]).filter(Boolean));
     expect([...fields].sort()).toEqual(expect.arrayContaining(['account', 'certificateArn', 'cpu', 'desiredCount', 'maxCount', 'memory', 'name', 'region', 'requireApproval']));
+    const sourceFields = new Set(HOSTILE_SOURCES.map((c) => /^source\.(connectionArn|repository|excludedPaths)/.exec(c.named)?.[1]).filter(Boolean));
+    expect([...sourceFields].sort()).toEqual(['connectionArn', 'excludedPaths', 'repository']);
   });
 
   test.each(cases)('the project type rejects %s, naming the option, writing nothing', (_what, given, named) => {

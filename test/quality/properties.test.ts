@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { COSTLY_CHECK_EVERY, RANDOM_CASES_PER_RUN } from './figures';
 import { cheapProblems, generate, Generated } from './generated';
-import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
+import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_SOURCES } from './hostile-input';
 import { FARGATE_SIZES, InvalidOptionError } from '../../src/shared/service-settings';
 import { cfnLintErrors } from '../support/cfn-lint';
 
@@ -120,6 +120,18 @@ const placement = pipelineLocation.chain((location) => fc.oneof(
   { arbitrary: fc.constantFrom(...HOSTILE_ENVIRONMENTS).map((h) => ({ ...h.with, environments: h.environments })), weight: 2 },
 ));
 
+/**
+ * A source through a connection: a connection of one of the accounts (another account than the
+ * pipeline's is rejected), an `owner/name` or a nested GitLab path, and sometimes excluded paths.
+ */
+const connectionSource = fc.record({
+  connectionArn: fc.tuple(fc.constantFrom('codeconnections', 'codestar-connections'), fc.constantFrom(...REGIONS), fc.constantFrom(...ACCOUNTS), fc.uuid())
+    .map(([prefix, region, account, id]) => `arn:aws:${prefix}:${region}:${account}:connection/${id}`),
+  repository: fc.array(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,11}$/), { minLength: 2, maxLength: 4 }).map((parts) => parts.join('/')),
+  excludedPaths: fc.option(fc.uniqueArray(fc.constantFrom('docs/**', '*.md', '**/*.md', 'LICENSE', '.github/**', 'adr/*.{md,txt}', 'examples/[a-z]*/**'), { maxLength: 8 }),
+    { nil: undefined }),
+}).map(withoutUndefined);
+
 const optionsArbitrary = fc.record({
   name: fc.oneof(
     { arbitrary: fc.constantFrom('orders-api', '@acme/Orders_API', 'Billing Service'), weight: 20 },
@@ -133,6 +145,12 @@ const optionsArbitrary = fc.record({
   branch: option(branch, HOSTILE_INPUTS.branch),
   buildImage: option(buildImage, HOSTILE_INPUTS.buildImage),
   qualityGates: option(gates, [{ cdkNag: 1 }]),
+  // Mostly CodeCommit (no source), as most repositories are.
+  source: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 30 },
+    { arbitrary: connectionSource, weight: 12 },
+    { arbitrary: fc.constantFrom(...HOSTILE_SOURCES.filter((h) => h.with === undefined).map((h) => h.source)), weight: 1 },
+  ),
   placement,
 }).map(({ size: s, counts: c, placement: p, ...rest }) =>
   withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
@@ -153,25 +171,36 @@ function namesGivenOption(options: Record<string, any>, named: string): boolean 
   if (named === 'pipelineAccount' && options.pipelineAccount === undefined) {
     return environments.some((e) => e?.region !== undefined && e.region !== options.pipelineRegion);
   }
-  // `option`, `option.field`, `option[i]` or `option[i].field`: each step must be in what was given.
-  const m = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?$/.exec(named);
+  // `option`, `option.field`, `option[i]`, `option[i].field` or `option.field[i]`: each step must be in what was given.
+  const m = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?(?:\[(\d+)\])?$/.exec(named);
   if (!m || !(m[1] in options)) return false;
   let value = options[m[1]];
   if (m[2] !== undefined) {
     if (!Array.isArray(value) || Number(m[2]) >= value.length) return false;
     value = value[Number(m[2])];
   }
-  // An element's required field (an environment's name) is named when it is missing.
-  const required = m[2] !== undefined && m[1] === 'environments' && m[3] === 'name';
-  return m[3] === undefined || (typeof value === 'object' && value !== null && (m[3] in value || required));
+  // A required field (an environment's name, the source's connection and repository) is named when it is missing.
+  const required = (m[2] !== undefined && m[1] === 'environments' && m[3] === 'name')
+    || (m[1] === 'source' && (m[3] === 'connectionArn' || m[3] === 'repository'));
+  if (m[3] === undefined) return true;
+  if (typeof value !== 'object' || value === null || !(m[3] in value || required)) return false;
+  return m[4] === undefined || (Array.isArray(value[m[3]]) && Number(m[4]) < value[m[3]].length);
 }
 
 test('the check of the option that an error names', () => {
-  const options = { name: 'x', cpu: 300, qualityGates: { lint: true }, environments: [{ name: 'a' }, { name: 'staging', account: '1' }, {}] };
-  expect(['cpu', 'qualityGates.lint', 'environments', 'environments[0].name', 'environments[1].account', 'environments[2].name', 'serviceName', 'pipelineRegion']
-    .map((n) => namesGivenOption(options, n))).toEqual([true, true, true, true, true, true, true, true]);
-  expect(['memory', 'qualityGates.cdkNag', 'environments[3]', 'environments[0].cpu', 'environments[1].region', 'pipelineAccount', 'cpu[0]'].map((n) => namesGivenOption(options, n)))
-    .toEqual([false, false, false, false, false, false, false]);
+  const options = {
+    name: 'x',
+    cpu: 300,
+    qualityGates: { lint: true },
+    environments: [{ name: 'a' }, { name: 'staging', account: '1' }, {}],
+    source: { repository: 'a', excludedPaths: ['x', '/y'] },
+  };
+  expect(['cpu', 'qualityGates.lint', 'environments', 'environments[0].name', 'environments[1].account', 'environments[2].name', 'serviceName', 'pipelineRegion',
+    'source', 'source.connectionArn', 'source.repository', 'source.excludedPaths', 'source.excludedPaths[1]']
+    .map((n) => namesGivenOption(options, n))).toEqual(Array(13).fill(true));
+  expect(['memory', 'qualityGates.cdkNag', 'environments[3]', 'environments[0].cpu', 'environments[1].region', 'pipelineAccount', 'cpu[0]',
+    'source.branch', 'source.excludedPaths[2]', 'source.repository[0]'].map((n) => namesGivenOption(options, n)))
+    .toEqual(Array(10).fill(false));
 });
 
 const seed = Number(process.env.QUALITY_SEED ?? Date.now() % 2 ** 31);
