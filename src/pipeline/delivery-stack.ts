@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
 import { createLogBucket } from './log-bucket';
 import { acknowledgeWildcards } from './nag-acknowledgments';
+import { createCodeCommitRepository } from './pipeline-source';
 import { resolveCicdService } from './resolve-cicd-service';
 import { ServicePipeline } from './service-pipeline';
 import { BUILD_ENV, ENVIRONMENT_TAG_PREFIX, ServiceSettings } from '../shared/service-settings';
@@ -28,7 +29,8 @@ export interface DeliveryStackProps extends StackProps {
 }
 
 /**
- * The delivery tools of the service: the CodeCommit repository, the ECR repository, the CodeBuild
+ * The delivery tools of the service: the CodeCommit repository (unless `source` names a
+ * repository reached through a connection), the ECR repository, the CodeBuild
  * project that tests the repository and builds the image, and the pipeline that delivers every
  * push to the environments (`ServicePipeline`). It is the one stack deployed from a laptop
  * (`npx projen deploy`); the pipeline deploys every later change of it, and every environment's
@@ -41,8 +43,8 @@ export interface DeliveryStackProps extends StackProps {
  * objects after `artifactRetentionDays`.
  */
 export class DeliveryStack extends Stack {
-  /** The source repository. */
-  public readonly repository: codecommit.Repository;
+  /** The CodeCommit repository of the source; absent when `source` names a connection's repository. */
+  public readonly repository?: codecommit.Repository;
   /** The image repository. */
   public readonly imageRepository: ecr.Repository;
   /** The project that runs `buildspec.yml`. */
@@ -107,12 +109,7 @@ export class DeliveryStack extends Stack {
     });
 
     // ---------------------------------------------------------------- source
-    this.repository = new codecommit.Repository(this, 'Repository', {
-      repositoryName: name,
-      description: `Source of ${name}`,
-      kmsKey: resolved.sourceEncryptionKey,
-    });
-    this.repository.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.repository = createCodeCommitRepository(this, settings, resolved.sourceEncryptionKey);
 
     // ---------------------------------------------------------------- images
     this.imageRepository = this.createImageRepository(settings, resolved.imagesToKeep, resolved.imageEncryptionKey);
@@ -188,9 +185,6 @@ export class DeliveryStack extends Stack {
     });
 
     // ---------------------------------------------------------------- outputs
-    new CfnOutput(this, 'CloneUrlHttps', { value: this.repository.repositoryCloneUrlHttp, description: 'git clone over HTTPS' });
-    new CfnOutput(this, 'CloneUrlSsh', { value: this.repository.repositoryCloneUrlSsh, description: 'git clone over SSH' });
-    new CfnOutput(this, 'CloneUrlGrc', { value: this.repository.repositoryCloneUrlGrc, description: 'git clone with git-remote-codecommit' });
     new CfnOutput(this, 'ImageRepositoryUri', { value: this.imageRepository.repositoryUri });
     new CfnOutput(this, 'PipelineName', { value: this.pipeline.pipelineName });
 

@@ -19,6 +19,7 @@ import { networkOptionsInOrder } from '../shared/network-settings';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
 import { EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
+import { SourceOptions } from '../shared/source-options';
 
 /** The npm name of this package, as the generated repository depends on it. */
 const PACKAGE_NAME = 'cicd-service-template';
@@ -149,8 +150,8 @@ export interface CicdServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOpt
 
 /**
  * A containerized service on AWS with its CI/CD pipeline: a sample HTTP service, its Dockerfile and
- * `buildspec.yml`, and a CDK app that deploys `CicdService`: a pipeline stack (CodeCommit, CodeBuild,
- * ECR, CodePipeline) and one ECS Fargate stack per environment.
+ * `buildspec.yml`, and a CDK app that deploys `CicdService`: a pipeline stack (CodeCommit or a
+ * CodeConnections source, CodeBuild, ECR, CodePipeline) and one ECS Fargate stack per environment.
  *
  * @pjid cicd-service
  */
@@ -207,6 +208,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       secrets: o.secrets,
       secretsKeyArn: o.secretsKeyArn,
       enableExecuteCommand: o.enableExecuteCommand,
+      source: o.source,
     });
   }
 
@@ -332,6 +334,17 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     environments,
     network: networkOptionsInOrder(options.network),
     ...runtimeOptionsOf(options),
+    source: sourceOptionsOf(options, settings),
+  };
+}
+
+/** `source` as `.projenrc.ts` gave it, its fields in the order `SourceOptions` declares them. */
+function sourceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceSettings): SourceOptions | undefined {
+  if (!settings.source) return undefined;
+  return {
+    connectionArn: settings.source.connectionArn,
+    repository: settings.source.repository,
+    excludedPaths: options.source?.excludedPaths,
   };
 }
 

@@ -80,6 +80,7 @@ export class OperationsGuide extends Component {
         ...environmentAccess(e),
       })),
       costs: this.settings.environments.map(environmentCost),
+      excludedList: excludedList(this.settings),
       crossAccount: this.settings.environments.some((e) => e.account !== undefined && e.account !== this.settings.pipelineAccount),
       domains: this.settings.environments.some((e) => e.domain !== undefined),
       natGateways: this.settings.environments.some((e) => e.network.natGateways > 0),
@@ -93,6 +94,11 @@ export class OperationsGuide extends Component {
       validationInGateOnly: this.project.components.some((c) => c instanceof RepositoryGates && c.validationInGateOnly),
     }));
   }
+}
+
+/** The patterns whose changes alone do not start the pipeline, as Markdown; empty for none. */
+function excludedList(settings: ServiceSettings): string {
+  return (settings.source?.excludedPaths ?? []).map((p) => `\`${p}\``).join(', ');
 }
 
 /** The lines of the Mermaid flowchart of the pipeline: its stages, and each environment after its approval. */

@@ -1,3 +1,5 @@
+import { SourceOptions } from './source-options';
+
 /**
  * The options of the service, declared once: the projen project type (`CicdServiceOptions`) and
  * the CDK side (`CicdServiceProps`) both extend `ServiceOptions`, and `resolveServiceSettings`
@@ -365,4 +367,12 @@ export interface ServiceOptions {
    * @default false
    */
   readonly enableExecuteCommand?: boolean;
+  /**
+   * A GitHub, GitLab or Bitbucket repository that the pipeline takes the source from, through an
+   * AWS CodeConnections connection, instead of a CodeCommit repository. The pipeline starts on a
+   * push to `branch` that changes a file outside `excludedPaths`.
+   *
+   * @default - a CodeCommit repository named after the service, in the pipeline stack
+   */
+  readonly source?: SourceOptions;
 }

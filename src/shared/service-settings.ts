@@ -3,6 +3,7 @@ import * as semver from 'semver';
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
 import { NetworkSettings, resolveNetwork } from './network-settings';
 import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
+import { resolveSource, SourceSettings } from './source-settings';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -109,6 +110,7 @@ export interface ServiceSettingsInput {
   readonly secrets?: unknown;
   readonly secretsKeyArn?: unknown;
   readonly enableExecuteCommand?: unknown;
+  readonly source?: unknown;
 }
 
 /**
@@ -170,6 +172,8 @@ export interface ServiceSettings {
   readonly network: NetworkSettings;
   /** The service-wide variables, secrets and ECS Exec, before any environment's own. */
   readonly runtime: RuntimeSettings;
+  /** The CodeConnections repository; absent for the CodeCommit repository. */
+  readonly source?: SourceSettings;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -377,6 +381,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime,
   });
   checkDomainsUnique(environments);
+  const source = resolveSource(input.source, pipelineAccount);
 
   return {
     serviceName,
@@ -395,5 +400,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     environments,
     network,
     runtime,
+    source,
   };
 }

@@ -1,10 +1,11 @@
 import { EXECUTE_COMMAND_WILDCARD_ACTIONS, Grant, grants, iamViolations, WILDCARD_RESOURCE_ALLOWLIST } from '../support/iam-walk';
-import { crossAccountService, customizedService, defaultService, SynthesizedService } from '../support/service-stacks';
+import { connectionService, crossAccountService, customizedService, defaultService, SynthesizedService } from '../support/service-stacks';
 
 describe.each([
   ['default', defaultService],
   ['customized', customizedService],
   ['cross-account', crossAccountService],
+  ['connection-source', connectionService],
 ])('IAM of the %s service', (_name, make) => {
   let s: SynthesizedService;
   let all: Grant[];

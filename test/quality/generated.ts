@@ -12,6 +12,7 @@ import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOp
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
 import { QualityGates } from '../../src/gates/quality-gates';
 import { BUILD_ENV, DEFAULT_ENVIRONMENTS, EnvironmentSettings, FARGATE_SIZES } from '../../src/shared/service-settings';
+import { SOURCE_COMMIT_ENV } from '../../src/shared/source-settings';
 import { NagFinding, stacksOf, synthNagFindings } from '../support/cdk-nag';
 import { iamViolations } from '../support/iam-walk';
 import { resourcesOfType } from '../support/service-stacks';
@@ -203,7 +204,9 @@ function buildspecCommands(buildspec: any): string[] {
  * - each environment's task size and counts (its own values over the service-wide ones), names,
  *   account and region, HTTPS listener and image tag;
  * - the pipeline: the branch, a stage per environment in order (with an approval where asked for),
- *   the templates and variables it takes from the build, which buildspec.yml must provide.
+ *   the templates and variables it takes from the build, which buildspec.yml must provide;
+ * - the source: CodeCommit, or the connection's repository with its trigger, and the commit ID
+ *   that reaches the build.
  */
 export function consistencyProblems(g: Generated): string[] {
   const out: string[] = [];
@@ -231,6 +234,7 @@ export function consistencyProblems(g: Generated): string[] {
     secrets: g.combination.options.secrets,
     secretsKeyArn: g.combination.options.secretsKeyArn,
     enableExecuteCommand: g.combination.options.enableExecuteCommand,
+    source: g.combination.options.source,
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -355,6 +359,44 @@ export function consistencyProblems(g: Generated): string[] {
   for (const variable of variables) {
     if (!exported.includes(variable)) out.push(`buildspec.yml does not export ${variable}, which the pipeline reads as #{Build.${variable}}`);
   }
+  out.push(...sourceProblems(g, stages, commands));
+  return out;
+}
+
+/**
+ * Where the Source stage disagrees with `source`: the CodeCommit repository and its action, or the
+ * connection's action and the V2 trigger with the branch and the excluded paths, and no CodeCommit
+ * repository; either way the build action hands the source's commit ID to the build, which
+ * buildspec.yml tags the image with.
+ */
+function sourceProblems(g: Generated, stages: any[], commands: string[]): string[] {
+  const out: string[] = [];
+  const s = g.project._settings;
+  const source = stages[0]?.Actions?.[0] ?? { ActionTypeId: {}, Configuration: {} };
+  const pipeline = resourcesOfType(g.delivery.template, 'AWS::CodePipeline::Pipeline')[0]?.[1]?.Properties ?? {};
+  const repositories = resourcesOfType(g.delivery.template, 'AWS::CodeCommit::Repository').map(([, r]) => r.Properties.RepositoryName);
+  const check = (what: string, actual: unknown, expected: unknown) => {
+    if (!isDeepStrictEqual(actual, expected)) out.push(`${what}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`);
+  };
+  if (s.source) {
+    check('source provider', source.ActionTypeId.Provider, 'CodeStarSourceConnection');
+    check('source connection and repository', [source.Configuration.ConnectionArn, source.Configuration.FullRepositoryId, source.Configuration.DetectChanges],
+      [s.source.connectionArn, s.source.repository, false]);
+    check('CodeCommit repositories', repositories, []);
+    const filePaths = s.source.excludedPaths.length > 0 ? { FilePaths: { Excludes: s.source.excludedPaths } } : {};
+    check('pipeline trigger', pipeline.Triggers, [{
+      ProviderType: 'CodeStarSourceConnection',
+      GitConfiguration: { SourceActionName: source.Name, Push: [{ Branches: { Includes: [s.branch] }, ...filePaths }] },
+    }]);
+  } else {
+    check('source provider', source.ActionTypeId.Provider, 'CodeCommit');
+    check('CodeCommit repositories', repositories, [s.serviceName]);
+    check('pipeline trigger', pipeline.Triggers, undefined);
+  }
+  const build = stages[1]?.Actions?.[0]?.Configuration ?? {};
+  check('source namespace', source.Namespace, 'Source');
+  check('commit ID of the build', JSON.parse(build.EnvironmentVariables ?? '[]'), [{ name: SOURCE_COMMIT_ENV, type: 'PLAINTEXT', value: '#{Source.CommitId}' }]);
+  if (!commands.some((c) => c.includes('IMAGE_TAG=') && c.includes(`\${${SOURCE_COMMIT_ENV}`))) out.push(`buildspec.yml does not tag the image with $${SOURCE_COMMIT_ENV}`);
   return out;
 }
 

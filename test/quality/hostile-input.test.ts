@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
+import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_SOURCES } from './hostile-input';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 
 /** [what, the options given, the option the error must name]. */
@@ -11,6 +11,8 @@ const cases: Array<[string, Record<string, unknown>, string]> = [
     [`${option} = ${describeValue(value)}`, { [option]: value }, option])),
   ...[...HOSTILE_ENVIRONMENTS, ...HOSTILE_DOMAINS_AND_NETWORKS].map((c): [string, Record<string, unknown>, string] =>
     [`environments: ${c.what}, ${describeValue(c.environments)}`, { ...c.with, environments: c.environments }, c.named]),
+  ...HOSTILE_SOURCES.map((c): [string, Record<string, unknown>, string] =>
+    [`source: ${c.what}, ${describeValue(c.source)}`, { ...c.with, source: c.source }, c.named]),
 ];
 
 function describeValue(value: unknown): string {
@@ -39,6 +41,8 @@ describe('hostile input', () => {
       'network.vpc.availabilityZones', 'network.vpc.availabilityZones[i]', 'network.vpc.privateSubnetIds', 'network.vpc.privateSubnetIds[i]',
       'network.vpc.publicSubnetIds', 'network.vpc.vpcId',
     ]));
+    const sourceFields = new Set(HOSTILE_SOURCES.map((c) => /^source\.(connectionArn|repository|excludedPaths)/.exec(c.named)?.[1]).filter(Boolean));
+    expect([...sourceFields].sort()).toEqual(['connectionArn', 'excludedPaths', 'repository']);
   });
 
   test.each(cases)('the project type rejects %s, naming the option, writing nothing', (_what, given, named) => {

@@ -185,8 +185,45 @@ export const HOSTILE_DOMAINS_AND_NETWORKS: HostileEnvironments[] = [
   },
 ];
 
+/** An invalid `source`, the option path that its error names, and the other options it comes with. */
+export interface HostileSource {
+  readonly what: string;
+  readonly source: unknown;
+  /** `source`, `source.<field>` or `source.excludedPaths[i]`. */
+  readonly named: string;
+  /** Valid options given with it (pipelineAccount). */
+  readonly with?: Record<string, unknown>;
+}
+
+const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** A source through a connection to `acme/orders` with `fields` changed. */
+function connection(fields: Record<string, unknown>): Record<string, unknown> {
+  return { connectionArn: CONNECTION_ARN, repository: 'acme/orders', ...fields };
+}
+
+/** Invalid values of `source` and of its fields. */
+export const HOSTILE_SOURCES: HostileSource[] = [
+  ...[null, 'acme/orders', 42, true, [], [CONNECTION_ARN]].map((source) => ({ what: 'not an object', source, named: 'source' })),
+  ...[{ branch: 'main' }, { repo: 'orders' }, { ConnectionArn: CONNECTION_ARN }]
+    .map((unknown) => ({ what: 'an unknown field', source: connection(unknown), named: `source.${Object.keys(unknown)[0]}` })),
+  ...[undefined, null, 42, '', 'not-an-arn', CONNECTION_ARN.replace('codeconnections', 'codecommit'), CONNECTION_ARN.replace(':connection/', ':host/'),
+    CONNECTION_ARN.replace('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'my-connection'), CONNECTION_ARN.replace('111111111111', '1111'), `${CONNECTION_ARN} `,
+    ...INJECTIONS.slice(0, 3)]
+    .map((connectionArn) => ({ what: 'a malformed connectionArn', source: connection({ connectionArn }), named: 'source.connectionArn' })),
+  { what: 'a connection of another account than the pipeline\'s', source: connection({}), named: 'source.connectionArn', with: { pipelineAccount: '222222222222' } },
+  ...[undefined, null, 42, '', 'orders', 'acme/', '/orders', 'acme//orders', 'acme/../orders', '-acme/orders', 'https://github.com/acme/orders',
+    `acme/${'a'.repeat(101)}`, Array.from({ length: 22 }, () => 'g').join('/'), ...INJECTIONS]
+    .map((repository) => ({ what: 'a malformed repository', source: connection({ repository }), named: 'source.repository' })),
+  ...[null, 'docs/**', {}, Array.from({ length: 9 }, (_, i) => `docs${i}/**`)]
+    .map((excludedPaths) => ({ what: 'excludedPaths not a list of at most 8', source: connection({ excludedPaths }), named: 'source.excludedPaths' })),
+  // "{{mustache}}" is a valid glob (a group), and harmless: no template renders a value twice.
+  ...[null, 42, '', '/docs/**', '../x', 'docs/../../x', 'my docs/**', 'x'.repeat(256), 'docs/**', ...INJECTIONS.filter((i) => i !== '{{mustache}}')]
+    .map((pattern) => ({ what: 'an invalid or repeated excluded path', source: connection({ excludedPaths: ['docs/**', pattern] }), named: 'source.excludedPaths[1]' })),
+];
+
 /** How many invalid inputs the tables hold, for the README figures. */
 export function hostileInputCount(): number {
-  const tables = [HOSTILE_ENVIRONMENTS, HOSTILE_DOMAINS_AND_NETWORKS];
+  const tables = [HOSTILE_ENVIRONMENTS, HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_SOURCES];
   return Object.values(HOSTILE_INPUTS).reduce((n, values) => n + values.length, 0) + tables.reduce((n, table) => n + table.length, 0);
 }

@@ -177,6 +177,19 @@ export const COMBINATIONS: Combination[] = [
     },
   },
   {
+    name: 'a GitLab repository in nested groups through a connection, own excluded paths, in an account and region',
+    options: {
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      branch: 'trunk',
+      source: {
+        connectionArn: 'arn:aws:codestar-connections:eu-west-1:123456789012:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        repository: 'platform/payments/orders-api',
+        excludedPaths: ['docs/**', '*.md', 'adr/**'],
+      },
+    },
+  },
+  {
     name: 'the most environments: ten with 16-character names, a 32-character service name',
     options: {
       serviceName: 'a234567890-b234567890-c234567890',

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { COSTLY_CHECK_EVERY, RANDOM_CASES_PER_RUN } from './figures';
 import { cheapProblems, generate, Generated } from './generated';
-import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
+import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_SOURCES } from './hostile-input';
 import { FARGATE_SIZES, InvalidOptionError } from '../../src/shared/service-settings';
 import { cfnLintErrors } from '../support/cfn-lint';
 
@@ -172,6 +172,18 @@ const placement = pipelineLocation.chain((location) => fc.tuple(fc.oneof(
 ), fc.option(network(typeof location.pipelineRegion === 'string' ? location.pipelineRegion : undefined), { nil: undefined, freq: 4 }))
   .map(([p, serviceNetwork]): Record<string, unknown> => (serviceNetwork === undefined || 'network' in p ? p : { ...p, network: serviceNetwork })));
 
+/**
+ * A source through a connection: a connection of one of the accounts (another account than the
+ * pipeline's is rejected), an `owner/name` or a nested GitLab path, and sometimes excluded paths.
+ */
+const connectionSource = fc.record({
+  connectionArn: fc.tuple(fc.constantFrom('codeconnections', 'codestar-connections'), fc.constantFrom(...REGIONS), fc.constantFrom(...ACCOUNTS), fc.uuid())
+    .map(([prefix, region, account, id]) => `arn:aws:${prefix}:${region}:${account}:connection/${id}`),
+  repository: fc.array(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,11}$/), { minLength: 2, maxLength: 4 }).map((parts) => parts.join('/')),
+  excludedPaths: fc.option(fc.uniqueArray(fc.constantFrom('docs/**', '*.md', '**/*.md', 'LICENSE', '.github/**', 'adr/*.{md,txt}', 'examples/[a-z]*/**'), { maxLength: 8 }),
+    { nil: undefined }),
+}).map(withoutUndefined);
+
 const optionsArbitrary = fc.record({
   name: fc.oneof(
     { arbitrary: fc.constantFrom('orders-api', '@acme/Orders_API', 'Billing Service'), weight: 20 },
@@ -185,6 +197,12 @@ const optionsArbitrary = fc.record({
   branch: option(branch, HOSTILE_INPUTS.branch),
   buildImage: option(buildImage, HOSTILE_INPUTS.buildImage),
   qualityGates: option(gates, [{ cdkNag: 1 }]),
+  // Mostly CodeCommit (no source), as most repositories are.
+  source: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 30 },
+    { arbitrary: connectionSource, weight: 12 },
+    { arbitrary: fc.constantFrom(...HOSTILE_SOURCES.filter((h) => h.with === undefined).map((h) => h.source)), weight: 1 },
+  ),
   environment: fc.option(option(variables, HOSTILE_INPUTS.environment), { nil: undefined, freq: 2 }),
   secrets: fc.option(option(secretMap, HOSTILE_INPUTS.secrets), { nil: undefined, freq: 2 }),
   secretsKeyArn: fc.option(option(keyArn, HOSTILE_INPUTS.secretsKeyArn), { nil: undefined, freq: 3 }),
@@ -236,6 +254,7 @@ const REQUIRED_FIELDS: Record<string, string[]> = {
   'domain': ['hostedZoneId', 'zoneName', 'recordName'],
   // privateSubnetIds is required with private tasks.
   'vpc': ['vpcId', 'availabilityZones', 'publicSubnetIds', 'privateSubnetIds'],
+  'source': ['connectionArn', 'repository'],
 };
 
 test('the check of the option that an error names', () => {
@@ -249,6 +268,10 @@ test('the check of the option that an error names', () => {
     .map((n) => namesGivenOption(nested, n))).toEqual([true, true, true, true, true]);
   expect(['network.vpc.publicSubnetIds[2]', 'network.taskSubnets', 'network.vpc.vpcId.x', 'environments[0].network', 'environments[0].domain.ttl', 'network..vpc']
     .map((n) => namesGivenOption(nested, n))).toEqual([false, false, false, false, false, false]);
+  const source = { source: { repository: 'a', excludedPaths: ['x', '/y'] } };
+  expect(['source', 'source.connectionArn', 'source.repository', 'source.excludedPaths', 'source.excludedPaths[1]'].map((n) => namesGivenOption(source, n)))
+    .toEqual(Array(5).fill(true));
+  expect(['source.branch', 'source.excludedPaths[2]', 'source.repository[0]'].map((n) => namesGivenOption(source, n))).toEqual(Array(3).fill(false));
   const maps = { environments: [{ name: 'a' }, { name: 'staging', secrets: { DB: 'x' } }] };
   expect(namesGivenOption(maps, 'environments[1].secrets.DB')).toBe(true);
   expect(['environments[1].secrets.API', 'environments[0].secrets.DB'].map((n) => namesGivenOption(maps, n))).toEqual([false, false]);

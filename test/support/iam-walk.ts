@@ -59,7 +59,8 @@ export function grants(json: any): Grant[] {
 /**
  * What breaks least privilege in a template of the service: action wildcards, `Resource: "*"` for
  * an action outside the allowlist, `ecs:ListTasks` not limited to the template's own cluster,
- * `iam:PassRole` beyond the template's task roles and ECS tasks. Empty when the template is clean.
+ * `iam:PassRole` beyond the template's task roles and ECS tasks, `UseConnection` on anything but
+ * the connection that the pipeline's source names. Empty when the template is clean.
  */
 export function iamViolations(json: any): string[] {
   const all = grants(json);
@@ -84,7 +85,20 @@ export function iamViolations(json: any): string[] {
     }
   }
   out.push(...secretReadViolations(json, all));
+  const connections = connectionArns(json);
+  for (const g of all.filter((x) => x.actions.some((a) => /^(codestar-connections|codeconnections):UseConnection$/.test(a)))) {
+    if (g.resources.some((r) => typeof r !== 'string' || !connections.includes(r))) out.push(`${g.policy}: UseConnection beyond the connection of the source`);
+  }
   return out;
+}
+
+/** The connections that the template's pipelines name in their source actions. */
+export function connectionArns(json: any): string[] {
+  return Object.values<any>(json.Resources)
+    .filter((r) => r.Type === 'AWS::CodePipeline::Pipeline')
+    .flatMap((r) => r.Properties.Stages.flatMap((st: any) => st.Actions))
+    .map((a) => a.Configuration?.ConnectionArn)
+    .filter((arn): arn is string => typeof arn === 'string');
 }
 
 /**

@@ -119,6 +119,22 @@ export function crossAccountService(): SynthesizedService {
   return synthesizeService(CROSS_ACCOUNT_PROPS);
 }
 
+/** A connection of the newer `codeconnections` form, in the pipeline's account. */
+export const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** The source in a GitHub repository through a connection, the pipeline in an account and region. */
+export const CONNECTION_SOURCE_PROPS: CicdServiceProps = {
+  serviceName: 'orders',
+  pipelineAccount: '111111111111',
+  pipelineRegion: 'eu-west-1',
+  source: { connectionArn: CONNECTION_ARN, repository: 'acme/orders' },
+};
+
+/** The service whose source is a connection's repository. */
+export function connectionService(): SynthesizedService {
+  return synthesizeService(CONNECTION_SOURCE_PROPS);
+}
+
 /** The resources of a template of one type, as [logical ID, resource] pairs. */
 export function resourcesOfType(json: any, type: string): Array<[string, any]> {
   return Object.entries<any>(json.Resources).filter(([, r]) => r.Type === type);
