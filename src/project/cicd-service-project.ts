@@ -14,8 +14,9 @@ import { TemplateRenderer } from './template-renderer';
 import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
+import { ALARM_DEFAULTS } from '../shared/alarm-settings';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
-import { EnvironmentOptions, ServiceOptions } from '../shared/service-options';
+import { AlarmOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
 /** The npm name of this package, as the generated repository depends on it. */
@@ -198,6 +199,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       environments: o.environments,
       pipelineAccount: o.pipelineAccount,
       pipelineRegion: o.pipelineRegion,
+      alarms: o.alarms,
+      notifications: o.notifications,
     });
   }
 
@@ -304,6 +307,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     cpu: e.cpu,
     memory: e.memory,
     certificateArn: e.certificateArn,
+    alarms: inDeclarationOrder(e.alarms),
   }));
   return {
     serviceName: settings.serviceName,
@@ -318,7 +322,16 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     pipelineAccount: settings.pipelineAccount,
     pipelineRegion: settings.pipelineRegion,
     environments,
+    alarms: inDeclarationOrder(options.alarms),
+    notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
   };
+}
+
+/** Alarm thresholds in the order AlarmOptions declares them (see serviceOptionsOf). */
+function inDeclarationOrder(alarms: AlarmOptions | undefined): AlarmOptions | undefined {
+  if (alarms === undefined) return undefined;
+  const given = alarms as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(ALARM_DEFAULTS).map((k) => [k, given[k]])) as AlarmOptions;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
+import { AlarmSettings, resolveAlarms } from './alarm-settings';
+import { NotificationSettings, resolveNotifications } from './notification-settings';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -101,6 +103,8 @@ export interface ServiceSettingsInput {
   readonly environments?: unknown;
   readonly pipelineAccount?: unknown;
   readonly pipelineRegion?: unknown;
+  readonly alarms?: unknown;
+  readonly notifications?: unknown;
 }
 
 /**
@@ -132,6 +136,8 @@ export interface EnvironmentSettings {
    * definition of the stack names it, so a stack update never rolls the service back.
    */
   readonly imageTag: string;
+  /** The environment's alarms: thresholds and names. */
+  readonly alarms: AlarmSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -152,6 +158,8 @@ export interface ServiceSettings {
   readonly pipelineAccount?: string;
   readonly pipelineRegion?: string;
   readonly environments: EnvironmentSettings[];
+  /** Where notifications go. */
+  readonly notifications: NotificationSettings;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -252,7 +260,7 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
   return { desiredCount, maxCount };
 }
 
-const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn'];
+const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'alarms'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -262,7 +270,7 @@ function resolveEnvironments(input: unknown, service: {
   maxCount: number;
   pipelineAccount?: string;
   pipelineRegion?: string;
-}): EnvironmentSettings[] {
+}): Array<Omit<EnvironmentSettings, 'alarms'>> {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
     throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn? }`);
@@ -347,9 +355,12 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     'a CodeBuild image name such as "aws/codebuild/amazonlinux-x86_64-standard:5.0" or an image URI', 255);
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
-  const environments = resolveEnvironments(input.environments, {
+  const resolvedEnvironments = resolveEnvironments(input.environments, {
     serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion,
   });
+  const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
+  const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] }));
+  const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
 
   return {
     serviceName,
@@ -366,5 +377,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     pipelineAccount,
     pipelineRegion,
     environments,
+    notifications,
   };
 }
