@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
+import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_OBSERVABILITY } from './hostile-input';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 
 /** [what, the options given, the option the error must name]. */
@@ -11,6 +11,7 @@ const cases: Array<[string, Record<string, unknown>, string]> = [
     [`${option} = ${describeValue(value)}`, { [option]: value }, option])),
   ...HOSTILE_ENVIRONMENTS.map((c): [string, Record<string, unknown>, string] =>
     [`environments: ${c.what}, ${describeValue(c.environments)}`, { ...c.with, environments: c.environments }, c.named]),
+  ...HOSTILE_OBSERVABILITY.map((c): [string, Record<string, unknown>, string] => [`${c.what}: ${describeValue(c.options)}`, c.options, c.named]),
 ];
 
 function describeValue(value: unknown): string {
@@ -31,6 +32,10 @@ describe('hostile input', () => {
     ]);
     const fields = new Set(HOSTILE_ENVIRONMENTS.map((c) => /^environments\[\d+\]\.(\w+)$/.exec(c.named)?.[1]).filter(Boolean));
     expect([...fields].sort()).toEqual(expect.arrayContaining(['account', 'certificateArn', 'cpu', 'desiredCount', 'maxCount', 'memory', 'name', 'region', 'requireApproval']));
+    const named = new Set(HOSTILE_OBSERVABILITY.map((c) => c.named.replace(/\[\d+\]/g, '[i]')));
+    expect([...named].filter((n) => /^alarms\.\w+$/.test(n)).length).toBeGreaterThanOrEqual(7);
+    expect([...named]).toEqual(expect.arrayContaining(['alarms', 'environments[i].alarms', 'environments[i].alarms.latencyP99Ms', 'notifications',
+      'notifications.emails', 'notifications.emails[i]', 'notifications.topicArn']));
   });
 
   test.each(cases)('the project type rejects %s, naming the option, writing nothing', (_what, given, named) => {

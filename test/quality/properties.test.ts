@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { COSTLY_CHECK_EVERY, RANDOM_CASES_PER_RUN } from './figures';
 import { cheapProblems, generate, Generated } from './generated';
-import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
+import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_OBSERVABILITY } from './hostile-input';
 import { FARGATE_SIZES, InvalidOptionError } from '../../src/shared/service-settings';
 import { cfnLintErrors } from '../support/cfn-lint';
 
@@ -59,6 +59,28 @@ const gates = fc.oneof(
   { arbitrary: fc.constantFrom<unknown>({ cdkNag: 'no' }, { lint: true }, null, 'all'), weight: 1 },
 );
 
+// ------------------------------------------------------------------ alarms and notifications
+const alarms = fc.record({
+  loadBalancer5xxPercent: fc.double({ min: 0.1, max: 100, noNaN: true }),
+  target5xxPercent: fc.constantFrom(0.1, 0.5, 1, 2.5, 5, 50, 100),
+  latencyP99Ms: fc.integer({ min: 1, max: 60000 }),
+  unhealthyHosts: fc.integer({ min: 1, max: 100 }),
+  tasksBelowDesiredMinutes: fc.integer({ min: 1, max: 60 }),
+  evaluationMinutes: fc.integer({ min: 1, max: 60 }),
+  minimumRequests: fc.integer({ min: 0, max: 100000 }),
+}, { requiredKeys: [] });
+const email = fc.tuple(fc.stringMatching(/^[a-z0-9][a-z0-9.+_-]{0,15}$/), fc.constantFrom('example.com', 'example.org', 'mail.example.co.uk'))
+  .map(([local, domain]) => `${local}@${domain}`);
+// Now and then a topic in the first account and region: with another pipeline location it is rejected.
+const notifications = fc.record({
+  emails: fc.uniqueArray(email, { maxLength: 3 }),
+  topicArn: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 4 },
+    { arbitrary: fc.constantFrom('arn:aws:sns:eu-west-1:111111111111:team-alerts', 'arn:aws:sns:eu-west-1:111111111111:orders_alerts-1'), weight: 1 },
+  ),
+}, { requiredKeys: [] }).map(withoutUndefined);
+const hostileOf = (name: string) => HOSTILE_OBSERVABILITY.filter((c) => Object.keys(c.options).join() === name).map((c) => c.options[name]);
+
 // ------------------------------------------------------------------ where the stacks go
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
@@ -96,6 +118,7 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     size: fc.option(partial(size, ['cpu'], ['memory']), { nil: undefined, freq: 2 }),
     counts: fc.option(partial(counts, ['desiredCount'], ['maxCount']), { nil: undefined, freq: 2 }),
     certificateArn: fc.option(fc.uuid().map((id) => `arn:aws:acm:${region ?? 'eu-west-1'}:${account ?? '123456789012'}:certificate/${id}`), { nil: undefined, freq: 3 }),
+    alarms: fc.option(alarms, { nil: undefined, freq: 4 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
 }
 
@@ -133,6 +156,8 @@ const optionsArbitrary = fc.record({
   branch: option(branch, HOSTILE_INPUTS.branch),
   buildImage: option(buildImage, HOSTILE_INPUTS.buildImage),
   qualityGates: option(gates, [{ cdkNag: 1 }]),
+  alarms: option(alarms, hostileOf('alarms')),
+  notifications: option(notifications, hostileOf('notifications')),
   placement,
 }).map(({ size: s, counts: c, placement: p, ...rest }) =>
   withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
@@ -153,8 +178,8 @@ function namesGivenOption(options: Record<string, any>, named: string): boolean 
   if (named === 'pipelineAccount' && options.pipelineAccount === undefined) {
     return environments.some((e) => e?.region !== undefined && e.region !== options.pipelineRegion);
   }
-  // `option`, `option.field`, `option[i]` or `option[i].field`: each step must be in what was given.
-  const m = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?$/.exec(named);
+  // `option`, `option.field`, `option[i]` or `option[i].field` (and what lies below): each step must be in what was given.
+  const m = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?/.exec(named);
   if (!m || !(m[1] in options)) return false;
   let value = options[m[1]];
   if (m[2] !== undefined) {
@@ -170,6 +195,9 @@ test('the check of the option that an error names', () => {
   const options = { name: 'x', cpu: 300, qualityGates: { lint: true }, environments: [{ name: 'a' }, { name: 'staging', account: '1' }, {}] };
   expect(['cpu', 'qualityGates.lint', 'environments', 'environments[0].name', 'environments[1].account', 'environments[2].name', 'serviceName', 'pipelineRegion']
     .map((n) => namesGivenOption(options, n))).toEqual([true, true, true, true, true, true, true, true]);
+  const observed = { name: 'x', notifications: { emails: ['a@example.com', 'b'] }, environments: [{ name: 'a', alarms: { latencyP99Ms: 0 } }] };
+  expect(['notifications.emails[1]', 'environments[0].alarms.latencyP99Ms'].map((n) => namesGivenOption(observed, n))).toEqual([true, true]);
+  expect(['notifications.topicArn', 'alarms.latencyP99Ms'].map((n) => namesGivenOption(observed, n))).toEqual([false, false]);
   expect(['memory', 'qualityGates.cdkNag', 'environments[3]', 'environments[0].cpu', 'environments[1].region', 'pipelineAccount', 'cpu[0]'].map((n) => namesGivenOption(options, n)))
     .toEqual([false, false, false, false, false, false, false]);
 });
