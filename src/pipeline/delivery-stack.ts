@@ -7,10 +7,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
 import { createLogBucket } from './log-bucket';
 import { acknowledgeWildcards } from './nag-acknowledgments';
+import { acknowledgeApprovalGrants, PipelineNotifications } from './notifications';
 import { createCodeCommitRepository } from './pipeline-source';
 import { resolveCicdService } from './resolve-cicd-service';
 import { ServicePipeline } from './service-pipeline';
@@ -63,6 +65,8 @@ export class DeliveryStack extends Stack {
   public readonly pipeline: codepipeline.Pipeline;
   /** The stages of the pipeline and the functions its actions invoke. */
   public readonly servicePipeline: ServicePipeline;
+  /** The topic of the pipeline's runs, its approvals and the alarms of the environments in this account. */
+  public readonly notificationTopic: sns.ITopic;
 
   /** @internal */
   public readonly _settings: ServiceSettings;
@@ -175,6 +179,8 @@ export class DeliveryStack extends Stack {
       // When the self-update changes the pipeline, the run starts again on the new definition.
       restartExecutionOnUpdate: true,
     });
+    const notifications = new PipelineNotifications(this, 'Notifications', { pipeline: this.pipeline, settings });
+    this.notificationTopic = notifications.topic;
     this.servicePipeline = new ServicePipeline(this, 'Delivery', {
       pipeline: this.pipeline,
       service: props.service,
@@ -182,7 +188,9 @@ export class DeliveryStack extends Stack {
       imageRepository: this.imageRepository,
       buildProject: this.buildProject,
       selfTemplateFile: this.templateFile,
+      notificationTopic: this.notificationTopic,
     });
+    acknowledgeApprovalGrants(this.pipeline, settings, notifications);
 
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'ImageRepositoryUri', { value: this.imageRepository.repositoryUri });

@@ -1,5 +1,6 @@
 import { Arn, ArnFormat, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,6 +8,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
 import { containerConfiguration } from './container-configuration';
@@ -14,7 +16,10 @@ import { EcsDeployRole } from './ecs-deploy-role';
 import { enableExecuteCommand } from './execute-command';
 import { logLoadBalancerAccess } from './load-balancer-access-logs';
 import { createLogBucket } from './log-bucket';
+import { environmentTopic } from './notifications';
 import { resolveCicdService } from './resolve-cicd-service';
+import { ServiceAlarms } from './service-alarms';
+import { ServiceDashboard } from './service-dashboard';
 import { ServiceDomain } from './service-domain';
 import { ServiceNetwork } from './service-network';
 import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
@@ -63,6 +68,12 @@ export class EnvironmentStack extends Stack {
   public readonly deployRole: iam.Role;
   /** The URL of the service (`http://` or `https://` and the load balancer's DNS name). */
   public readonly serviceUrl: string;
+  /** The alarms that roll a deployment back (`<service>-<environment>-<what>`). */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** The topic that the alarms tell: the service's, or in another account than the pipeline's, the environment's own. */
+  public readonly notificationTopic: sns.ITopic;
+  /** The environment's CloudWatch dashboard, named after its stack. */
+  public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     const resolved = resolveCicdService(props.service);
@@ -165,6 +176,8 @@ export class EnvironmentStack extends Stack {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       healthCheckGracePeriod: Duration.seconds(60),
+      // By name: aws-cdk-lib drops alarms enabled after construction (aws-cdk#36308).
+      deploymentAlarms: { alarmNames: Object.values(environment.alarms.names), behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
     });
     if (environment.runtime.enableExecuteCommand) enableExecuteCommand(this, environment, resolved.logRetention);
 
@@ -202,6 +215,20 @@ export class EnvironmentStack extends Stack {
     serviceSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port from the load balancer');
     albSecurityGroup.addEgressRule(serviceSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port of the tasks');
     this.serviceUrl = this.addListeners(environment, domain);
+
+    this.notificationTopic = environmentTopic(this, settings, environment);
+    const monitored = {
+      loadBalancer: this.loadBalancer,
+      targetGroups: [this.targetGroup],
+      clusterName: environment.clusterName,
+      serviceName: environment.ecsServiceName,
+    };
+    this.alarms = new ServiceAlarms(this, 'Alarms', { ...monitored, alarms: environment.alarms, topic: this.notificationTopic }).all;
+    // The service names its alarms: they exist before its first deployment.
+    this.service.node.addDependency(...this.alarms);
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      ...monitored, dashboardName: environment.stackName, taskFamily: environment.taskFamily, alarms: this.alarms, thresholds: environment.alarms,
+    }).dashboard;
 
     const scaling = this.service.autoScaleTaskCount({ minCapacity: environment.desiredCount, maxCapacity: environment.maxCount });
     scaling.scaleOnCpuUtilization('CpuScaling', {

@@ -5,6 +5,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as codepipeline_actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BootstrapRoles, roleArn } from './bootstrap-roles';
 import { CicdServiceProps } from './cicd-service-props';
@@ -38,6 +39,12 @@ export interface ServicePipelineProps {
   readonly buildProject: codebuild.IProject;
   /** The template file of the stack that holds the pipeline, in the cloud assembly. */
   readonly selfTemplateFile: string;
+  /**
+   * Topic that each approval notifies when it starts waiting.
+   *
+   * @default - approvals notify nobody
+   */
+  readonly notificationTopic?: sns.ITopic;
 }
 
 /**
@@ -171,6 +178,7 @@ export class ServicePipeline extends Construct {
           ? `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}? It runs at the link.`
           : `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}?`,
         externalEntityLink: previousUrl,
+        notificationTopic: props.notificationTopic,
         runOrder: 1,
       }));
     }

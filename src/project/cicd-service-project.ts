@@ -14,10 +14,11 @@ import { TemplateRenderer } from './template-renderer';
 import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
+import { ALARM_DEFAULTS } from '../shared/alarm-settings';
 import { domainOptionsInOrder } from '../shared/domain-settings';
 import { networkOptionsInOrder } from '../shared/network-settings';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
-import { EnvironmentOptions, ServiceOptions } from '../shared/service-options';
+import { AlarmOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 import { SourceOptions } from '../shared/source-options';
 
@@ -209,6 +210,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       secretsKeyArn: o.secretsKeyArn,
       enableExecuteCommand: o.enableExecuteCommand,
       source: o.source,
+      alarms: o.alarms,
+      notifications: o.notifications,
     });
   }
 
@@ -318,6 +321,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     domain: domainOptionsInOrder(e.domain),
     network: networkOptionsInOrder(e.network),
     ...runtimeOptionsOf(e),
+    alarms: inDeclarationOrder(e.alarms),
   }));
   return {
     serviceName: settings.serviceName,
@@ -335,10 +339,19 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     network: networkOptionsInOrder(options.network),
     ...runtimeOptionsOf(options),
     source: sourceOptionsOf(options, settings),
+    alarms: inDeclarationOrder(options.alarms),
+    notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
   };
 }
 
 /** `source` as `.projenrc.ts` gave it, its fields in the order `SourceOptions` declares them. */
+/** Alarm thresholds in the order AlarmOptions declares them (see serviceOptionsOf). */
+function inDeclarationOrder(alarms: AlarmOptions | undefined): AlarmOptions | undefined {
+  if (alarms === undefined) return undefined;
+  const given = alarms as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(ALARM_DEFAULTS).map((k) => [k, given[k]])) as AlarmOptions;
+}
+
 function sourceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceSettings): SourceOptions | undefined {
   if (!settings.source) return undefined;
   return {

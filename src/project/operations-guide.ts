@@ -78,7 +78,12 @@ export class OperationsGuide extends Component {
         where: e.account || e.region ? `${e.account ?? 'the pipeline\'s account'}, ${e.region ?? 'the pipeline\'s region'}` : 'as the pipeline',
         approval: e.requireApproval ? 'yes' : 'no',
         ...environmentAccess(e),
+        notificationTopic: e.account !== undefined && e.account !== this.settings.pipelineAccount
+          ? `${e.stackName}-notifications` : this.settings.notifications.topicArn ?? this.settings.notifications.topicName,
       })),
+      notificationTopicName: this.settings.notifications.topicName,
+      notificationTopicArn: this.settings.notifications.topicArn,
+      notificationEmails: this.settings.notifications.emails.map((e) => `\`${e}\``).join(', '),
       costs: this.settings.environments.map(environmentCost),
       excludedList: excludedList(this.settings),
       crossAccount: this.settings.environments.some((e) => e.account !== undefined && e.account !== this.settings.pipelineAccount),

@@ -132,6 +132,13 @@ export interface EnvironmentOptions {
    * @default - the service's `enableExecuteCommand`
    */
   readonly enableExecuteCommand?: boolean;
+
+  /**
+   * Thresholds of this environment's alarms; a threshold left out is the service's (`alarms`).
+   *
+   * @default - the service's `alarms`
+   */
+  readonly alarms?: AlarmOptions;
 }
 
 /**
@@ -367,6 +374,7 @@ export interface ServiceOptions {
    * @default false
    */
   readonly enableExecuteCommand?: boolean;
+
   /**
    * A GitHub, GitLab or Bitbucket repository that the pipeline takes the source from, through an
    * AWS CodeConnections connection, instead of a CodeCommit repository. The pipeline starts on a
@@ -375,4 +383,103 @@ export interface ServiceOptions {
    * @default - a CodeCommit repository named after the service, in the pipeline stack
    */
   readonly source?: SourceOptions;
+
+  /**
+   * Thresholds of every environment's alarms (an environment's own `alarms` override them). The
+   * alarms roll a deployment back while it runs, and tell `notifications` when they go off.
+   *
+   * @default - the defaults of `AlarmOptions`
+   */
+  readonly alarms?: AlarmOptions;
+
+  /**
+   * Who is told about pipeline runs (failed, succeeded), approvals waiting, and alarms.
+   *
+   * @default - an encrypted SNS topic `<service>-notifications` without subscriptions
+   */
+  readonly notifications?: NotificationOptions;
+}
+
+/**
+ * Thresholds of the alarms of an environment, on what its users feel. Each alarm looks at
+ * one-minute periods, and goes off when its condition holds for `evaluationMinutes` minutes in a
+ * row (`tasksBelowDesiredMinutes` for the task count). A minute without data (no traffic) is not a
+ * breach. During a deployment, any of them going off rolls the deployment back.
+ */
+export interface AlarmOptions {
+  /**
+   * Responses that the load balancer itself fails (HTTP 5xx without a healthy task to answer, for
+   * example), as a percentage of its requests: 0.1 to 100.
+   *
+   * @default 5
+   */
+  readonly loadBalancer5xxPercent?: number;
+
+  /**
+   * Responses with status 5xx from the service's tasks, as a percentage of the load balancer's
+   * requests: 0.1 to 100.
+   *
+   * @default 5
+   */
+  readonly target5xxPercent?: number;
+
+  /**
+   * The 99th percentile of the tasks' response time, in milliseconds (1-60000).
+   *
+   * @default 1000
+   */
+  readonly latencyP99Ms?: number;
+
+  /**
+   * Number of targets that fail the load balancer's health check at which the alarm goes off (1-100).
+   *
+   * @default 1
+   */
+  readonly unhealthyHosts?: number;
+
+  /**
+   * Minutes in a row (1-60) that fewer tasks run than the service wants before the alarm goes off:
+   * long enough for a new task to start when the service scales out.
+   *
+   * @default 5
+   */
+  readonly tasksBelowDesiredMinutes?: number;
+
+  /**
+   * Minutes in a row (1-60) that the error rates and the latency must breach their thresholds.
+   *
+   * @default 3
+   */
+  readonly evaluationMinutes?: number;
+
+  /**
+   * Requests a minute (0-100000) below which the error rates count as 0: one failed request out of
+   * two is not a 50% error rate worth a rollback.
+   *
+   * @default 10
+   */
+  readonly minimumRequests?: number;
+}
+
+/**
+ * Where notifications go. The pipeline's stack creates an SNS topic encrypted with a KMS key of its
+ * own (about 1 USD a month), unless `topicArn` names one to use instead.
+ */
+export interface NotificationOptions {
+  /**
+   * E-mail addresses subscribed to the topic (at most 20); each address confirms its subscription
+   * from the message that AWS sends to it.
+   *
+   * @default - no subscription
+   */
+  readonly emails?: string[];
+
+  /**
+   * ARN of an existing SNS topic in the pipeline's account and region, used instead of creating
+   * one. Its policy (and key policy, when encrypted) must let CodeStar Notifications, the
+   * pipeline's role and CloudWatch alarms publish.
+   *
+   * @default - a topic `<service>-notifications` in the pipeline's stack
+   */
+  readonly topicArn?: string;
 }

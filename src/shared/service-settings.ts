@@ -1,7 +1,9 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
+import { AlarmSettings, resolveAlarms } from './alarm-settings';
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
 import { NetworkSettings, resolveNetwork } from './network-settings';
+import { NotificationSettings, resolveNotifications } from './notification-settings';
 import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
 import { resolveSource, SourceSettings } from './source-settings';
 
@@ -111,6 +113,8 @@ export interface ServiceSettingsInput {
   readonly secretsKeyArn?: unknown;
   readonly enableExecuteCommand?: unknown;
   readonly source?: unknown;
+  readonly alarms?: unknown;
+  readonly notifications?: unknown;
 }
 
 /**
@@ -148,6 +152,8 @@ export interface EnvironmentSettings {
   readonly network: NetworkSettings;
   /** The container's variables, secrets and ECS Exec: the service-wide ones, overridden by the environment's. */
   readonly runtime: RuntimeSettings;
+  /** The environment's alarms: thresholds and names. */
+  readonly alarms: AlarmSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -174,6 +180,8 @@ export interface ServiceSettings {
   readonly runtime: RuntimeSettings;
   /** The CodeConnections repository; absent for the CodeCommit repository. */
   readonly source?: SourceSettings;
+  /** Where notifications go. */
+  readonly notifications: NotificationSettings;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -275,7 +283,7 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
 }
 
 const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network',
-  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand'];
+  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -287,7 +295,7 @@ function resolveEnvironments(input: unknown, service: {
   pipelineRegion?: string;
   network: NetworkSettings;
   runtime: RuntimeSettings;
-}): EnvironmentSettings[] {
+}): Array<Omit<EnvironmentSettings, 'alarms'>> {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
     throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn?, domain?, network? }`);
@@ -377,11 +385,14 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
   const network = resolveNetwork('network', input.network, pipelineRegion);
   const runtime = resolveRuntimeSettings('', input as Record<string, unknown>);
-  const environments = resolveEnvironments(input.environments, {
+  const resolvedEnvironments = resolveEnvironments(input.environments, {
     serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime,
   });
-  checkDomainsUnique(environments);
+  checkDomainsUnique(resolvedEnvironments);
   const source = resolveSource(input.source, pipelineAccount);
+  const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
+  const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] }));
+  const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
 
   return {
     serviceName,
@@ -401,5 +412,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     network,
     runtime,
     source,
+    notifications,
   };
 }

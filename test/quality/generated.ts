@@ -11,6 +11,7 @@ import { runtimeProblems } from './runtime-configuration-checks';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions, EnvironmentOptions } from '../../src';
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
 import { QualityGates } from '../../src/gates/quality-gates';
+import { ALARM_DEFAULTS, alarmNames } from '../../src/shared/alarm-settings';
 import { BUILD_ENV, DEFAULT_ENVIRONMENTS, EnvironmentSettings, FARGATE_SIZES } from '../../src/shared/service-settings';
 import { SOURCE_COMMIT_ENV } from '../../src/shared/source-settings';
 import { NagFinding, stacksOf, synthNagFindings } from '../support/cdk-nag';
@@ -235,6 +236,8 @@ export function consistencyProblems(g: Generated): string[] {
     secretsKeyArn: g.combination.options.secretsKeyArn,
     enableExecuteCommand: g.combination.options.enableExecuteCommand,
     source: g.combination.options.source,
+    alarms: g.combination.options.alarms,
+    notifications: g.combination.options.notifications,
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -286,6 +289,18 @@ export function consistencyProblems(g: Generated): string[] {
     expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => (typeof c.CertificateArn === 'string' ? c.CertificateArn : 'requested'))),
       e.certificateArn ? [e.certificateArn] : e.domain ? ['requested'] : []);
     problemsOfDomainAndNetwork(t, s.environments[i], at, expectSame);
+    // The service rolls back on exactly its alarms, whose thresholds are the environment's, the service's or the defaults.
+    const names = alarmNames(qualified);
+    const threshold = (key: keyof typeof ALARM_DEFAULTS) => e.alarms?.[key] ?? g.combination.options.alarms?.[key] ?? ALARM_DEFAULTS[key];
+    expectSame(`${at} deployment alarms`, ecsService.DeploymentConfiguration?.Alarms, { AlarmNames: Object.values(names), Enable: true, Rollback: true });
+    const alarms = Object.fromEntries(resourcesOfType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => [r.Properties.AlarmName, r.Properties.Threshold]));
+    expectSame(`${at} alarm thresholds`, alarms, {
+      [names.loadBalancer5xx]: threshold('loadBalancer5xxPercent'),
+      [names.target5xx]: threshold('target5xxPercent'),
+      [names.latencyP99]: threshold('latencyP99Ms') / 1000,
+      [names.unhealthyHosts]: threshold('unhealthyHosts'),
+      [names.tasksBelowDesired]: 1,
+    });
     out.push(...runtimeProblems(g.combination.options, e, t).map((p) => `${at} ${p}`));
   });
 
@@ -424,9 +439,11 @@ export interface PhysicalName {
 /**
  * Properties named like physical names that name something inside their parent only, so that the
  * same value in two stacks is no clash: an inline policy's name is unique per role, a scaling
- * policy's per scalable target.
+ * policy's per scalable target; or that are no name of the resource at all (an alarm's metric).
  */
-const SCOPED_NAMES = new Set(['AWS::IAM::Policy.PolicyName', 'AWS::ApplicationAutoScaling::ScalingPolicy.PolicyName']);
+const SCOPED_NAMES = new Set(['AWS::IAM::Policy.PolicyName', 'AWS::ApplicationAutoScaling::ScalingPolicy.PolicyName',
+  // The metric an alarm watches (its dimensions say whose), not a name of the alarm.
+  'AWS::CloudWatch::Alarm.MetricName']);
 
 /** Every physical name in `stacks`: the stack names, and each resource's top-level properties that end in "Name" or are `Family`, with a plain string value. */
 export function physicalNames(stacks: GeneratedStack[]): PhysicalName[] {

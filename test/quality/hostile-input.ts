@@ -222,8 +222,51 @@ export const HOSTILE_SOURCES: HostileSource[] = [
     .map((pattern) => ({ what: 'an invalid or repeated excluded path', source: connection({ excludedPaths: ['docs/**', pattern] }), named: 'source.excludedPaths[1]' })),
 ];
 
+/** An invalid `alarms` or `notifications` value, the options it comes in, and the option path that its error names. */
+export interface HostileObservability {
+  readonly what: string;
+  readonly options: Record<string, unknown>;
+  readonly named: string;
+}
+
+const THRESHOLDS = ['loadBalancer5xxPercent', 'target5xxPercent', 'latencyP99Ms', 'unhealthyHosts', 'tasksBelowDesiredMinutes', 'evaluationMinutes', 'minimumRequests'];
+const OUT_OF_RANGE: Record<string, unknown[]> = {
+  loadBalancer5xxPercent: [0, 0.05, -1, 100.5, NaN, Infinity, '5'],
+  target5xxPercent: [0, 101, null, '5%'],
+  latencyP99Ms: [0, 60001, 1.5, -100, '1000'],
+  unhealthyHosts: [0, 101, 0.5, true],
+  tasksBelowDesiredMinutes: [0, 61, 2.5],
+  evaluationMinutes: [0, 61, 1.5, null],
+  minimumRequests: [-1, 100001, 0.5],
+};
+
+/** Invalid alarm thresholds, service-wide and per environment, and invalid notification settings. */
+export const HOSTILE_OBSERVABILITY: HostileObservability[] = [
+  ...[null, 'strict', 42, [], [{ latencyP99Ms: 500 }]].map((alarms) => ({ what: 'alarms not an object', options: { alarms }, named: 'alarms' })),
+  ...THRESHOLDS.flatMap((key) => OUT_OF_RANGE[key].map((value) => ({ what: `alarms.${key} out of range`, options: { alarms: { [key]: value } }, named: `alarms.${key}` }))),
+  ...[{ cpuPercent: 80 }, { latencyP95Ms: 500 }].map((alarms) => ({ what: 'an unknown threshold', options: { alarms }, named: `alarms.${Object.keys(alarms)[0]}` })),
+  ...[null, 'strict'].map((alarms) => ({ what: 'an environment\'s alarms not an object', options: { environments: second({ alarms }) }, named: 'environments[1].alarms' })),
+  ...[['latencyP99Ms', 0], ['target5xxPercent', 200], ['tasksBelowDesiredMinutes', 1.5], ['latencyP95Ms', 100]].map(([key, value]) => ({
+    what: 'an environment\'s threshold out of range or unknown', options: { environments: second({ alarms: { [key as string]: value } }) }, named: `environments[1].alarms.${key}`,
+  })),
+  ...[null, 'team@example.com', 42, []].map((notifications) => ({ what: 'notifications not an object', options: { notifications }, named: 'notifications' })),
+  { what: 'an unknown notification field', options: { notifications: { slack: '#team' } }, named: 'notifications.slack' },
+  ...['team@example.com', {}, Array.from({ length: 21 }, (_, i) => `user${i}@example.com`)]
+    .map((emails) => ({ what: 'emails not a list of at most 20', options: { notifications: { emails } }, named: 'notifications.emails' })),
+  ...[null, 42, '', 'team', 'team@', '@example.com', 'team@example', 'team @example.com', 'team@exa mple.com', 'team@-example.com', 'team@example.c',
+    `${'a'.repeat(250)}@example.com`, 'a@b@example.com', ...INJECTIONS.slice(0, 4)]
+    .map((email) => ({ what: 'an invalid e-mail address', options: { notifications: { emails: ['team@example.com', email] } }, named: 'notifications.emails[1]' })),
+  { what: 'a duplicate e-mail address', options: { notifications: { emails: ['team@example.com', 'TEAM@example.com'] } }, named: 'notifications.emails[1]' },
+  ...[null, 42, '', 'team-alerts', 'arn:aws:sqs:eu-west-1:111111111111:team-alerts', 'arn:aws:sns:eu-west-1:111111111111:team-alerts.fifo',
+    'arn:aws:sns:eu-west-9:111111111111:team-alerts', 'arn:aws:sns:eu-west-1:1111:team-alerts', 'arn:aws:sns:eu-west-1:111111111111:', `arn:aws:sns:eu-west-1:111111111111:${'a'.repeat(257)}`,
+    'arn:aws:sns:eu-west-1:111111111111:team alerts', ...INJECTIONS.slice(0, 3)]
+    .map((topicArn) => ({ what: 'a malformed topic ARN', options: { notifications: { topicArn } }, named: 'notifications.topicArn' })),
+  { what: 'a topic in another region than the pipeline\'s', options: { pipelineRegion: 'eu-west-1', notifications: { topicArn: 'arn:aws:sns:us-east-1:111111111111:alerts' } }, named: 'notifications.topicArn' },
+  { what: 'a topic in another account than the pipeline\'s', options: { ...CROSS_ACCOUNT, notifications: { topicArn: 'arn:aws:sns:eu-west-1:222222222222:alerts' } }, named: 'notifications.topicArn' },
+];
+
 /** How many invalid inputs the tables hold, for the README figures. */
 export function hostileInputCount(): number {
-  const tables = [HOSTILE_ENVIRONMENTS, HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_SOURCES];
+  const tables = [HOSTILE_ENVIRONMENTS, HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_SOURCES, HOSTILE_OBSERVABILITY];
   return Object.values(HOSTILE_INPUTS).reduce((n, values) => n + values.length, 0) + tables.reduce((n, table) => n + table.length, 0);
 }

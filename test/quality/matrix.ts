@@ -196,4 +196,25 @@ export const COMBINATIONS: Combination[] = [
       environments: Array.from({ length: 10 }, (_, i) => ({ name: `environment-${String.fromCharCode(97 + i)}abc`, requireApproval: i % 2 === 1 })),
     },
   },
+  {
+    name: 'e-mail notifications, service-wide thresholds and stricter ones in production, which runs in another account',
+    options: {
+      pipelineAccount: '111111111111',
+      pipelineRegion: 'eu-west-1',
+      alarms: { loadBalancer5xxPercent: 2, target5xxPercent: 1.5, latencyP99Ms: 800, evaluationMinutes: 2, minimumRequests: 20 },
+      notifications: { emails: ['team@example.com', 'oncall+orders@example.org'] },
+      environments: [
+        { name: 'staging', alarms: { latencyP99Ms: 2000 } },
+        { name: 'production', account: '222222222222', requireApproval: true, alarms: { target5xxPercent: 0.5, unhealthyHosts: 2, tasksBelowDesiredMinutes: 10 } },
+      ],
+    },
+  },
+  {
+    name: 'an existing notification topic, with an e-mail subscription',
+    options: {
+      pipelineAccount: '111111111111',
+      pipelineRegion: 'eu-west-1',
+      notifications: { topicArn: 'arn:aws:sns:eu-west-1:111111111111:team-alerts', emails: ['team@example.com'] },
+    },
+  },
 ];

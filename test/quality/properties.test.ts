@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { COSTLY_CHECK_EVERY, RANDOM_CASES_PER_RUN } from './figures';
 import { cheapProblems, generate, Generated } from './generated';
-import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_SOURCES } from './hostile-input';
+import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_OBSERVABILITY, HOSTILE_SOURCES } from './hostile-input';
 import { FARGATE_SIZES, InvalidOptionError } from '../../src/shared/service-settings';
 import { cfnLintErrors } from '../support/cfn-lint';
 
@@ -58,6 +58,28 @@ const gates = fc.oneof(
   },
   { arbitrary: fc.constantFrom<unknown>({ cdkNag: 'no' }, { lint: true }, null, 'all'), weight: 1 },
 );
+
+// ------------------------------------------------------------------ alarms and notifications
+const alarms = fc.record({
+  loadBalancer5xxPercent: fc.double({ min: 0.1, max: 100, noNaN: true }),
+  target5xxPercent: fc.constantFrom(0.1, 0.5, 1, 2.5, 5, 50, 100),
+  latencyP99Ms: fc.integer({ min: 1, max: 60000 }),
+  unhealthyHosts: fc.integer({ min: 1, max: 100 }),
+  tasksBelowDesiredMinutes: fc.integer({ min: 1, max: 60 }),
+  evaluationMinutes: fc.integer({ min: 1, max: 60 }),
+  minimumRequests: fc.integer({ min: 0, max: 100000 }),
+}, { requiredKeys: [] });
+const email = fc.tuple(fc.stringMatching(/^[a-z0-9][a-z0-9.+_-]{0,15}$/), fc.constantFrom('example.com', 'example.org', 'mail.example.co.uk'))
+  .map(([local, domain]) => `${local}@${domain}`);
+// Now and then a topic in the first account and region: with another pipeline location it is rejected.
+const notifications = fc.record({
+  emails: fc.uniqueArray(email, { maxLength: 3 }),
+  topicArn: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 4 },
+    { arbitrary: fc.constantFrom('arn:aws:sns:eu-west-1:111111111111:team-alerts', 'arn:aws:sns:eu-west-1:111111111111:orders_alerts-1'), weight: 1 },
+  ),
+}, { requiredKeys: [] }).map(withoutUndefined);
+const hostileOf = (name: string) => HOSTILE_OBSERVABILITY.filter((c) => Object.keys(c.options).join() === name).map((c) => c.options[name]);
 
 // ------------------------------------------------------------------ variables, secrets, ECS Exec
 // Small pools of names, so that an environment overrides service-wide entries, and SHARED is now
@@ -117,6 +139,7 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     enableExecuteCommand: fc.option(fc.boolean(), { nil: undefined, freq: 3 }),
     domain: fc.option(domain, { nil: undefined, freq: 3 }),
     network: fc.option(network(region), { nil: undefined, freq: 3 }),
+    alarms: fc.option(alarms, { nil: undefined, freq: 4 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
 }
 
@@ -197,6 +220,8 @@ const optionsArbitrary = fc.record({
   branch: option(branch, HOSTILE_INPUTS.branch),
   buildImage: option(buildImage, HOSTILE_INPUTS.buildImage),
   qualityGates: option(gates, [{ cdkNag: 1 }]),
+  alarms: option(alarms, hostileOf('alarms')),
+  notifications: option(notifications, hostileOf('notifications')),
   // Mostly CodeCommit (no source), as most repositories are.
   source: fc.oneof(
     { arbitrary: fc.constant(undefined), weight: 30 },
@@ -272,6 +297,9 @@ test('the check of the option that an error names', () => {
   expect(['source', 'source.connectionArn', 'source.repository', 'source.excludedPaths', 'source.excludedPaths[1]'].map((n) => namesGivenOption(source, n)))
     .toEqual(Array(5).fill(true));
   expect(['source.branch', 'source.excludedPaths[2]', 'source.repository[0]'].map((n) => namesGivenOption(source, n))).toEqual(Array(3).fill(false));
+  const observed = { name: 'x', notifications: { emails: ['a@example.com', 'b'] }, environments: [{ name: 'a', alarms: { latencyP99Ms: 0 } }] };
+  expect(['notifications.emails[1]', 'environments[0].alarms.latencyP99Ms'].map((n) => namesGivenOption(observed, n))).toEqual([true, true]);
+  expect(['notifications.topicArn', 'alarms.latencyP99Ms'].map((n) => namesGivenOption(observed, n))).toEqual([false, false]);
   const maps = { environments: [{ name: 'a' }, { name: 'staging', secrets: { DB: 'x' } }] };
   expect(namesGivenOption(maps, 'environments[1].secrets.DB')).toBe(true);
   expect(['environments[1].secrets.API', 'environments[0].secrets.DB'].map((n) => namesGivenOption(maps, n))).toEqual([false, false]);
