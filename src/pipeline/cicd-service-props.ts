@@ -39,9 +39,11 @@ export interface CicdServiceProps extends ServiceOptions {
   readonly buildComputeType?: codebuild.ComputeType;
 
   /**
-   * Retention of every log group (build, containers, pipeline functions).
+   * Retention of every log group (build, containers, pipeline functions), as an aws-cdk-lib value:
+   * the service's `logRetentionDays` (`logs.RetentionDays.INFINITE` is its 0), which it cannot be
+   * set with; an environment's own `logRetentionDays` still applies to that environment.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - `logRetentionDays`
    */
   readonly logRetention?: logs.RetentionDays;
 

@@ -212,6 +212,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       source: o.source,
       alarms: o.alarms,
       notifications: o.notifications,
+      logRetentionDays: o.logRetentionDays,
     });
   }
 
@@ -322,6 +323,8 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     network: networkOptionsInOrder(e.network),
     ...runtimeOptionsOf(e),
     alarms: inDeclarationOrder(e.alarms),
+    production: e.production,
+    logRetentionDays: e.logRetentionDays,
   }));
   return {
     serviceName: settings.serviceName,
@@ -341,6 +344,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     source: sourceOptionsOf(options, settings),
     alarms: inDeclarationOrder(options.alarms),
     notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
+    logRetentionDays: options.logRetentionDays,
   };
 }
 

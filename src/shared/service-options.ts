@@ -139,6 +139,24 @@ export interface EnvironmentOptions {
    * @default - the service's `alarms`
    */
   readonly alarms?: AlarmOptions;
+
+  /**
+   * Whether this environment is production: its load balancer is protected from deletion, so
+   * that neither a stack update that replaces it nor deleting the stack removes it (set false and
+   * deploy before removing the environment).
+   *
+   * @default - true for the last environment, false for the others
+   */
+  readonly production?: boolean;
+
+  /**
+   * Days that this environment's log groups (the containers', ECS Exec's) keep their events: 0
+   * (never expire) or one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
+   * 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).
+   *
+   * @default - the service's `logRetentionDays`
+   */
+  readonly logRetentionDays?: number;
 }
 
 /**
@@ -398,6 +416,16 @@ export interface ServiceOptions {
    * @default - an encrypted SNS topic `<service>-notifications` without subscriptions
    */
   readonly notifications?: NotificationOptions;
+
+  /**
+   * Days that the log groups keep their events (the build's, the pipeline functions', and every
+   * environment's unless it sets its own): 0 (never expire) or one of CloudWatch Logs' periods (1,
+   * 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+   * 3653). AWS Control Tower's proactive control on log groups wants at least 365, or 0.
+   *
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
 import { AlarmSettings, resolveAlarms } from './alarm-settings';
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
+import { HardeningSettings, resolveHardening } from './hardening-settings';
 import { NetworkSettings, resolveNetwork } from './network-settings';
 import { NotificationSettings, resolveNotifications } from './notification-settings';
 import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
@@ -115,6 +116,7 @@ export interface ServiceSettingsInput {
   readonly source?: unknown;
   readonly alarms?: unknown;
   readonly notifications?: unknown;
+  readonly logRetentionDays?: unknown;
 }
 
 /**
@@ -154,6 +156,10 @@ export interface EnvironmentSettings {
   readonly runtime: RuntimeSettings;
   /** The environment's alarms: thresholds and names. */
   readonly alarms: AlarmSettings;
+  /** Whether the environment is production: its load balancer is protected from deletion. */
+  readonly production: boolean;
+  /** Days that the environment's log groups keep their events; 0 keeps them forever. */
+  readonly logRetentionDays: number;
 }
 
 /** Validated settings with every default applied. */
@@ -182,6 +188,8 @@ export interface ServiceSettings {
   readonly source?: SourceSettings;
   /** Where notifications go. */
   readonly notifications: NotificationSettings;
+  /** Days that the pipeline stack's log groups keep their events; 0 keeps them forever. */
+  readonly logRetentionDays: number;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -283,7 +291,8 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
 }
 
 const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network',
-  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms'];
+  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms',
+  'production', 'logRetentionDays'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -295,7 +304,7 @@ function resolveEnvironments(input: unknown, service: {
   pipelineRegion?: string;
   network: NetworkSettings;
   runtime: RuntimeSettings;
-}): Array<Omit<EnvironmentSettings, 'alarms'>> {
+}): Array<Omit<EnvironmentSettings, 'alarms' | keyof HardeningSettings>> {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
     throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn?, domain?, network? }`);
@@ -391,7 +400,9 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   checkDomainsUnique(resolvedEnvironments);
   const source = resolveSource(input.source, pipelineAccount);
   const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
-  const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] }));
+  const environmentsGiven = (input.environments ?? DEFAULT_ENVIRONMENTS) as ReadonlyArray<Record<string, unknown>>;
+  const hardening = resolveHardening(input.logRetentionDays, environmentsGiven);
+  const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i], ...hardening.environments[i] }));
   const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
 
   return {
@@ -413,5 +424,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     runtime,
     source,
     notifications,
+    logRetentionDays: hardening.logRetentionDays,
   };
 }
