@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
 import { containerConfiguration } from './container-configuration';
+import { addScratchVolume, containerHardening } from './container-hardening';
 import { EcsDeployRole } from './ecs-deploy-role';
 import { enableExecuteCommand } from './execute-command';
 import { logLoadBalancerAccess } from './load-balancer-access-logs';
@@ -43,7 +44,12 @@ export interface EnvironmentStackProps extends StackProps {
  * running image, and the template does not change from one commit to the next.
  *
  * Removal: the ECS, load balancer and network resources and the log group are deleted with the
- * stack; the access log bucket is retained (delete it by hand) and expires its objects.
+ * stack; the access log bucket is retained (delete it by hand) and expires its objects. In a
+ * production environment (`production`) the load balancer is protected from deletion: deleting the
+ * stack fails until a deployment with `production: false` lifts the protection.
+ *
+ * The container runs as the Dockerfile's unprivileged user with a read-only root filesystem (and
+ * a writable `/tmp`) unless ECS Exec is on, and with the task's memory as its hard limit.
  */
 export class EnvironmentStack extends Stack {
   /** The environment's settings. @internal */
@@ -125,7 +131,7 @@ export class EnvironmentStack extends Stack {
     });
     this.serviceLogGroup = new logs.LogGroup(this, 'ServiceLogGroup', {
       logGroupName: environment.logGroupName,
-      retention: resolved.logRetention,
+      retention: resolved.environmentLogRetention[environment.name],
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
@@ -148,14 +154,16 @@ export class EnvironmentStack extends Stack {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     }, this);
     const imageRepository = ecr.Repository.fromRepositoryAttributes(this, 'ImageRepository', { repositoryArn, repositoryName: settings.serviceName });
-    this.taskDefinition.addContainer('Container', {
+    const container = this.taskDefinition.addContainer('Container', {
       containerName: settings.containerName,
       image: ecs.ContainerImage.fromEcrRepository(imageRepository, environment.imageTag),
       essential: true,
       portMappings: [{ containerPort: settings.containerPort, protocol: ecs.Protocol.TCP }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.serviceLogGroup, streamPrefix: settings.serviceName }),
       ...containerConfiguration(environment.runtime, this.taskDefinition),
+      ...containerHardening(environment),
     });
+    addScratchVolume(this.taskDefinition, container);
     const executionPolicy = this.taskDefinition.obtainExecutionRole().node.tryFindChild('DefaultPolicy');
     if (executionPolicy) {
       Validations.of(executionPolicy).acknowledge({
@@ -179,7 +187,7 @@ export class EnvironmentStack extends Stack {
       // By name: aws-cdk-lib drops alarms enabled after construction (aws-cdk#36308).
       deploymentAlarms: { alarmNames: Object.values(environment.alarms.names), behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
     });
-    if (environment.runtime.enableExecuteCommand) enableExecuteCommand(this, environment, resolved.logRetention);
+    if (environment.runtime.enableExecuteCommand) enableExecuteCommand(this, environment, resolved.environmentLogRetention[environment.name]);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
@@ -187,6 +195,7 @@ export class EnvironmentStack extends Stack {
       securityGroup: albSecurityGroup,
       vpcSubnets: network.loadBalancerSubnets,
       dropInvalidHeaderFields: true,
+      deletionProtection: environment.production,
     });
     logLoadBalancerAccess(this.loadBalancer, this.logBucket, 'load-balancer');
     const domain = environment.domain && new ServiceDomain(this, 'Domain', {

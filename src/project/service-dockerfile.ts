@@ -1,6 +1,7 @@
 import { Component, Project } from 'projen';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
+import { CONTAINER_USER } from '../shared/hardening-settings';
 import { NodeRelease } from '../shared/node-versions';
 import { IMAGE_VARIABLES } from '../shared/runtime-configuration';
 import { InvalidOptionError, ServiceSettings } from '../shared/service-settings';
@@ -72,6 +73,8 @@ export class ServiceDockerfile extends Component {
       baseImage: node.baseImage,
       runtimeEnv: extras.runtimeEnv,
       extra: extras.ignoreExtra,
+      // The task definitions run the container as this same user.
+      containerUser: CONTAINER_USER,
     };
     ownership.addTemplateFile('Dockerfile', (marker) => renderer.render('repo/Dockerfile', { ...view, marker }));
     ownership.addTemplateFile('.dockerignore', (marker) => renderer.render('repo/dockerignore', { ...view, marker }));
