@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { CicdServiceProject } from '../../src';
+import { CONTAINER_USER, SCRATCH_PATH } from '../../src/shared/hardening-settings';
 import { NODE_RELEASES } from '../../src/shared/node-versions';
 import { DEFAULTS } from '../../src/shared/service-settings';
 import { synthInPlace } from '../project/helpers';
@@ -15,8 +16,9 @@ const NODE_RELEASE = /:(\d+\.\d+\.\d+)-/.exec(NODE_BASE_IMAGE)![1];
 // Builds the generated Dockerfile with buildah (vfs storage, chroot isolation: no daemon, no
 // privileges beyond root) on a stand-in for the base image made here, since no image can be
 // pulled: the same Node.js release (its binary from the npm package node-linux-<arch>) and this
-// machine's npm. Runs the image, checks the health endpoint and the shutdown, then checks that a
-// source-only change with a new version reuses the dependency layers.
+// machine's npm. Runs the image as the task definitions do (their user, a read-only root filesystem,
+// a writable /tmp), checks the health endpoint and the shutdown, then checks that a source-only
+// change with a new version reuses the dependency layers.
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -54,6 +56,31 @@ function cachedSteps(output: string): Array<{ step: string; cached: boolean }> {
     out.push({ step: match[1], cached: next.startsWith('--> Using cache') });
   });
   return out;
+}
+
+/**
+ * Starts `command` in the container as the task definitions run it: as their user, with a
+ * read-only root filesystem and a writable tmpfs at the scratch path. buildah run has no read-only
+ * option: in a mount namespace of its own, the container's root is bind-mounted read-only onto
+ * itself before buildah runs in it. The mount points that buildah run needs in the root are made
+ * first, by a run while it is still writable; /run gets a tmpfs, since buildah writes its marker
+ * /run/.containerenv there before the command and removes it after (ECS writes nothing there).
+ */
+function runAsTask(ctr: string, command: string[]): ChildProcess {
+  buildah(['run', '--isolation', 'chroot', ctr, '--', 'node', '-e', '']);
+  const root = buildah(['mount', ctr]).trim();
+  const readOnlyRoot = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && mount -t tmpfs tmpfs "$1/run" && shift && exec "$@"';
+  return spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', readOnlyRoot, 'sh', root,
+    'buildah', ...storage, 'run', '--isolation', 'chroot', '--network', 'host', '--user', CONTAINER_USER,
+    '--mount', `type=tmpfs,destination=${SCRATCH_PATH}`, ctr, '--', ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The exit code and output of a process. */
+function outcome(child: ChildProcess): Promise<{ code: number | null; output: string }> {
+  let output = '';
+  child.stdout!.on('data', (d) => { output += d; });
+  child.stderr!.on('data', (d) => { output += d; });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
 }
 
 function freePort(): Promise<number> {
@@ -142,9 +169,9 @@ describe(`the generated Dockerfile, built on a locally made stand-in of ${NODE_B
     }
   });
 
-  test('the image runs node as the node user, with the port, environment and health check', () => {
+  test('the image runs node as the task definitions\' user, with the port, environment and health check', () => {
     const config = JSON.parse(buildah(['inspect', '--type', 'image', 'service:first'])).Docker.config;
-    expect(config.User).toBe('node');
+    expect(config.User).toBe(CONTAINER_USER);
     expect(config.Cmd).toEqual(['node', 'dist/src/server.js']);
     expect(config.WorkingDir).toBe('/app');
     expect(config.Env).toEqual(expect.arrayContaining([`PORT=${PORT_IN_IMAGE}`, 'NODE_ENV=production', 'GREETING_SOURCE=image-test',
@@ -172,7 +199,26 @@ describe(`the generated Dockerfile, built on a locally made stand-in of ${NODE_B
     }
   });
 
-  test('the container answers the health check and stops cleanly on SIGTERM', async () => {
+  test('as the task runs it, the container cannot write to its root filesystem, only to its scratch path', async () => {
+    const ctr = buildah(['from', 'service:first']).trim();
+    try {
+      const probe = `const fs = require('fs');
+        const attempt = (file) => { try { fs.writeFileSync(file, 'x'); return 'written'; } catch (e) { return e.code; } };
+        console.log(JSON.stringify({ uid: process.getuid(), root: attempt('/probe'), app: attempt('/app/probe'), etc: attempt('/etc/probe'),
+          home: attempt('/home/node/probe'), scratch: attempt('${SCRATCH_PATH}/probe'), tmpdir: require('os').tmpdir() }));`;
+      const { code, output } = await outcome(runAsTask(ctr, ['node', '-e', probe]));
+      expect([code, output]).toEqual([0, expect.stringContaining('"uid"')]);
+      const result = JSON.parse(output.trim().split('\n').pop()!);
+      // uid 1000: the node user of the base image. EROFS, not EACCES: the root filesystem itself is
+      // read-only, even the user's own home directory.
+      expect(result).toEqual({ uid: 1000, root: 'EROFS', app: 'EROFS', etc: 'EROFS', home: 'EROFS', scratch: 'written', tmpdir: SCRATCH_PATH });
+      report.readOnlyRoot = result;
+    } finally {
+      spawnSync('buildah', [...storage, 'rm', ctr], { stdio: 'ignore' });
+    }
+  });
+
+  test('the container, run as the task runs it, answers the health check and stops cleanly on SIGTERM', async () => {
     const ctr = buildah(['from', 'service:first']).trim();
     const port = await freePort();
     buildah(['config', '--env', `PORT=${port}`, ctr]);
@@ -180,7 +226,7 @@ describe(`the generated Dockerfile, built on a locally made stand-in of ${NODE_B
     let run: ChildProcess | undefined;
     let logs = '';
     try {
-      run = spawn('buildah', [...storage, 'run', '--isolation', 'chroot', '--network', 'host', ctr, '--', ...config.Cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+      run = runAsTask(ctr, config.Cmd);
       run.stdout!.on('data', (d) => { logs += d; });
       run.stderr!.on('data', (d) => { logs += d; });
       const exited = new Promise<number | null>((resolve) => run!.on('exit', (code) => resolve(code)));
