@@ -4,6 +4,7 @@ import { environmentCost } from './environment-costs';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
 import { RepositoryGates } from '../gates/repository-gates';
+import { CONTAINER_USER, NEVER_EXPIRE } from '../shared/hardening-settings';
 import { NodeRelease } from '../shared/node-versions';
 import { InvalidOptionError, ServiceSettings } from '../shared/service-settings';
 
@@ -73,8 +74,10 @@ export class OperationsGuide extends Component {
     this.ownership.addTemplateFile(OPERATIONS_GUIDE, (marker) => this.renderer.render('repo/operations.md', {
       ...this.settings,
       marker,
+      ...hardeningView(this.settings),
       environments: this.settings.environments.map((e) => ({
         ...e,
+        logRetention: retentionText(e.logRetentionDays),
         where: e.account || e.region ? `${e.account ?? 'the pipeline\'s account'}, ${e.region ?? 'the pipeline\'s region'}` : 'as the pipeline',
         approval: e.requireApproval ? 'yes' : 'no',
         ...environmentAccess(e),
@@ -102,6 +105,20 @@ export class OperationsGuide extends Component {
 }
 
 /** The patterns whose changes alone do not start the pipeline, as Markdown; empty for none. */
+/** What the guide says of the hardening: the container's user, the production environments, the pipeline's log retention. */
+function hardeningView(settings: ServiceSettings): { containerUser: string; productionList: string; logRetention: string } {
+  return {
+    containerUser: CONTAINER_USER,
+    productionList: settings.environments.filter((e) => e.production).map((e) => `\`${e.name}\``).join(', '),
+    logRetention: retentionText(settings.logRetentionDays),
+  };
+}
+
+/** A `logRetentionDays` value in words. */
+function retentionText(days: number): string {
+  return days === NEVER_EXPIRE ? 'forever (no expiry)' : `${days} day${days === 1 ? '' : 's'}`;
+}
+
 function excludedList(settings: ServiceSettings): string {
   return (settings.source?.excludedPaths ?? []).map((p) => `\`${p}\``).join(', ');
 }
