@@ -3,10 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import { App, Stack, Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import * as ts from 'typescript';
 import * as YAML from 'yaml';
+import { bucketProblems, deliveryHardeningProblems, environmentHardeningProblems, ExpectedHardening } from './hardening-checks';
 import { runtimeProblems } from './runtime-configuration-checks';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions, EnvironmentOptions } from '../../src';
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
@@ -209,6 +211,15 @@ function buildspecCommands(buildspec: any): string[] {
  * - the source: CodeCommit, or the connection's repository with its trigger, and the commit ID
  *   that reaches the build.
  */
+/** The hardening that the combination's options and CDK props ask for. */
+function expectedHardening(g: Generated): ExpectedHardening {
+  const cdkRetention = g.combination.cdkExtras?.(new App()).logRetention;
+  return {
+    service: g.combination.options,
+    cdkRetention: cdkRetention === undefined ? undefined : { days: cdkRetention === logs.RetentionDays.INFINITE ? undefined : cdkRetention },
+  };
+}
+
 export function consistencyProblems(g: Generated): string[] {
   const out: string[] = [];
   const expectSame = (what: string, actual: unknown, expected: unknown) => {
@@ -238,6 +249,7 @@ export function consistencyProblems(g: Generated): string[] {
     source: g.combination.options.source,
     alarms: g.combination.options.alarms,
     notifications: g.combination.options.notifications,
+    logRetentionDays: g.combination.options.logRetentionDays,
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -248,6 +260,7 @@ export function consistencyProblems(g: Generated): string[] {
 
   // ------------------------------------------------------------ environments
   expectSame('environment stacks', g.environments.map((e) => e.stackName), environments.map((e) => `${s.serviceName}-${e.name}`));
+  const hardening = expectedHardening(g);
   environments.forEach((e, i) => {
     const stack = g.environments[i];
     if (!stack) return;
@@ -302,7 +315,11 @@ export function consistencyProblems(g: Generated): string[] {
       [names.tasksBelowDesired]: 1,
     });
     out.push(...runtimeProblems(g.combination.options, e, t).map((p) => `${at} ${p}`));
+    out.push(...environmentHardeningProblems(hardening, e, i, environments.length, dockerfile, t).map((p) => `${at} ${p}`));
   });
+
+  out.push(...deliveryHardeningProblems(hardening, g.delivery.template).map((p) => `${g.delivery.stackName} ${p}`));
+  out.push(...g.stacks.flatMap((st) => bucketProblems(st.template).map((p) => `${st.stackName} ${p}`)));
 
   // ------------------------------------------------------------ build
   const builds = resourcesOfType(g.delivery.template, 'AWS::CodeBuild::Project').map(([, r]) => r.Properties);

@@ -47,6 +47,8 @@ export const HOSTILE_INPUTS: Record<string, unknown[]> = {
     'arn:aws:kms:eu-west-1:123:key/12345678-1234-1234-1234-123456789012', 'arn:aws:kms:eu-west-9:123456789012:key/12345678-1234-1234-1234-123456789012', ...INJECTIONS.slice(0, 3)],
   enableExecuteCommand: [null, 'true', 'yes', 1, 0, {}],
   network: [null, 42, 'private', true, [], [{ taskSubnets: 'private' }]],
+  // 9999 is aws-cdk-lib's INFINITE, which logRetentionDays spells 0.
+  logRetentionDays: [null, '365', '0', -1, 2, 364, 366, 365.5, 3654, 9999, NaN, Infinity, true, [], {}],
 };
 
 /** An invalid `environments` value, the option path that its error names, and the other options it comes with. */
@@ -122,6 +124,10 @@ export const HOSTILE_ENVIRONMENTS: HostileEnvironments[] = [
   ...[null, 'key', 'arn:aws:kms:eu-west-1:123456789012:alias/x', ...INJECTIONS.slice(0, 2)]
     .map((secretsKeyArn) => ({ what: 'a secretsKeyArn that is no KMS key ARN', environments: second({ secretsKeyArn }), named: 'environments[1].secretsKeyArn' })),
   ...[null, 'true', 1].map((enableExecuteCommand) => ({ what: 'enableExecuteCommand not a boolean', environments: second({ enableExecuteCommand }), named: 'environments[1].enableExecuteCommand' })),
+  // Production and log retention.
+  ...[null, 'yes', 'true', 1, 0, {}].map((production) => ({ what: 'production not a boolean', environments: second({ production }), named: 'environments[1].production' })),
+  ...[null, '30', 31, -7, 0.5, 4000, 9999, ...INJECTIONS.slice(0, 2)]
+    .map((logRetentionDays) => ({ what: 'a retention CloudWatch does not have', environments: second({ logRetentionDays }), named: 'environments[1].logRetentionDays' })),
 ];
 
 const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: 'orders' };

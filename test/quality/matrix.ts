@@ -10,6 +10,17 @@ import { customizedProps } from '../support/service-stacks';
 export const COMBINATIONS: Combination[] = [
   { name: 'every default', options: {} },
   {
+    name: 'hardening: retention forever for the service, a day and ten years per environment, a production environment first with ECS Exec, the last not production',
+    options: {
+      logRetentionDays: 0,
+      environments: [
+        { name: 'staging', production: true, enableExecuteCommand: true, logRetentionDays: 1 },
+        { name: 'load-test' },
+        { name: 'production', production: false, requireApproval: true, logRetentionDays: 3653 },
+      ],
+    },
+  },
+  {
     name: 'port 3000, deep health path, 1 vCPU/4 GiB, release branch, arm64 build image',
     options: {
       containerPort: 3000,

@@ -5,6 +5,7 @@ import * as fc from 'fast-check';
 import { COSTLY_CHECK_EVERY, RANDOM_CASES_PER_RUN } from './figures';
 import { cheapProblems, generate, Generated } from './generated';
 import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_OBSERVABILITY, HOSTILE_SOURCES } from './hostile-input';
+import { LOG_RETENTION_DAYS, NEVER_EXPIRE } from '../../src/shared/hardening-settings';
 import { FARGATE_SIZES, InvalidOptionError } from '../../src/shared/service-settings';
 import { cfnLintErrors } from '../support/cfn-lint';
 
@@ -96,6 +97,9 @@ const secretArn = fc.constantFrom(
 const secretMap = fc.dictionary(fc.constantFrom('API_TOKEN', 'DB_PASSWORD', 'SIGNING_KEY', 'SHARED'), secretArn, { maxKeys: 3 });
 const keyArn = fc.constantFrom('arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012', 'arn:aws:kms:us-east-1:222222222222:key/mrk-0123456789abcdef0123456789abcdef');
 
+// ------------------------------------------------------------------ log retention
+const logRetentionDays = fc.constantFrom(NEVER_EXPIRE, ...LOG_RETENTION_DAYS);
+
 // ------------------------------------------------------------------ where the stacks go
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
@@ -140,6 +144,8 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     domain: fc.option(domain, { nil: undefined, freq: 3 }),
     network: fc.option(network(region), { nil: undefined, freq: 3 }),
     alarms: fc.option(alarms, { nil: undefined, freq: 4 }),
+    production: fc.option(fc.boolean(), { nil: undefined, freq: 3 }),
+    logRetentionDays: fc.option(logRetentionDays, { nil: undefined, freq: 3 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
 }
 
@@ -232,6 +238,7 @@ const optionsArbitrary = fc.record({
   secrets: fc.option(option(secretMap, HOSTILE_INPUTS.secrets), { nil: undefined, freq: 2 }),
   secretsKeyArn: fc.option(option(keyArn, HOSTILE_INPUTS.secretsKeyArn), { nil: undefined, freq: 3 }),
   enableExecuteCommand: fc.option(option(fc.boolean(), HOSTILE_INPUTS.enableExecuteCommand), { nil: undefined, freq: 3 }),
+  logRetentionDays: fc.option(option(logRetentionDays, HOSTILE_INPUTS.logRetentionDays), { nil: undefined, freq: 3 }),
   placement,
 }).map(({ size: s, counts: c, placement: p, ...rest }) =>
   withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
