@@ -12,7 +12,9 @@ const DOCKERFILE = 'FROM node\nUSER node\n';
 test('the default service passes', () => {
   const x = { service: { serviceName: 'orders' } };
   expect(deliveryHardeningProblems(x, s.delivery.json)).toEqual([]);
-  s.environments.forEach((e, i) => expect(environmentHardeningProblems(x, { name: e.stack._environment.name }, i, 2, DOCKERFILE, e.json)).toEqual([]));
+  s.environments.forEach((e, i) => {
+    expect(environmentHardeningProblems(x, { name: e.stack._environment.name }, i, 2, DOCKERFILE, e.json)).toEqual([]);
+  });
   for (const st of s.all) expect(bucketProblems(st.json)).toEqual([]);
 });
 
