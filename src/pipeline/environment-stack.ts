@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
+import { productionListenerDefault, serviceDeploymentProps, ServiceDeployment } from './deployment-strategy';
 import { EcsDeployRole } from './ecs-deploy-role';
 import { logLoadBalancerAccess } from './load-balancer-access-logs';
 import { createLogBucket } from './log-bucket';
@@ -59,6 +60,15 @@ export class EnvironmentStack extends Stack {
   public readonly deployRole: iam.Role;
   /** The URL of the service (`http://` or `https://` and the load balancer's DNS name). */
   public readonly serviceUrl: string;
+  /** How the tasks reach the load balancer, for the environment's deployment strategy. @internal */
+  public readonly _deployment: ServiceDeployment;
+  /**
+   * The target group of the new tasks during a blue/green, canary or linear deployment (ECS
+   * alternates the two); none for rolling updates.
+   */
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+  /** The listener on which the new tasks are checked before production traffic moves; none for rolling updates. */
+  public readonly testListener?: elbv2.ApplicationListener;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     const resolved = resolveCicdService(props.service);
@@ -170,6 +180,7 @@ export class EnvironmentStack extends Stack {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       healthCheckGracePeriod: Duration.seconds(60),
+      ...serviceDeploymentProps(environment.deployment),
     });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
@@ -181,7 +192,7 @@ export class EnvironmentStack extends Stack {
     });
     logLoadBalancerAccess(this.loadBalancer, this.logBucket, 'load-balancer');
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+    const targetGroupProps: elbv2.ApplicationTargetGroupProps = {
       vpc: this.vpc,
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -195,14 +206,20 @@ export class EnvironmentStack extends Stack {
         healthyThresholdCount: 2,
         unhealthyThresholdCount: 3,
       },
-    });
-    this.targetGroup.addTarget(this.service.loadBalancerTarget({
-      containerName: settings.containerName,
-      containerPort: settings.containerPort,
-    }));
+    };
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', targetGroupProps);
     serviceSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port from the load balancer');
     albSecurityGroup.addEgressRule(serviceSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port of the tasks');
-    this.serviceUrl = this.addListeners(environment);
+    const listeners = this.addListeners(environment);
+    this.serviceUrl = listeners.url;
+    this._deployment = new ServiceDeployment(this, 'Deployment', {
+      deployment: environment.deployment, service: this.service, targetGroup: this.targetGroup, targetGroupProps,
+      loadBalancer: this.loadBalancer, loadBalancerSecurityGroup: albSecurityGroup, productionListener: listeners.production, vpc: this.vpc,
+      containerName: settings.containerName, containerPort: settings.containerPort, healthCheckPath: settings.healthCheckPath,
+      clusterName: environment.clusterName, serviceName: environment.ecsServiceName, logRetention: resolved.logRetention,
+    });
+    this.alternateTargetGroup = this._deployment.alternateTargetGroup;
+    this.testListener = this._deployment.testListener;
 
     const scaling = this.service.autoScaleTaskCount({ minCapacity: environment.desiredCount, maxCapacity: environment.maxCount });
     scaling.scaleOnCpuUtilization('CpuScaling', {
@@ -234,15 +251,15 @@ export class EnvironmentStack extends Stack {
     return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
   }
 
-  /** The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL. */
-  private addListeners(environment: EnvironmentSettings): string {
+  /** The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL and the listener of its traffic. */
+  private addListeners(environment: EnvironmentSettings): { url: string; production: elbv2.ApplicationListener } {
     if (environment.certificateArn) {
-      this.loadBalancer.addListener('Https', {
+      const production = this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [acm.Certificate.fromCertificateArn(this, 'Certificate', environment.certificateArn)],
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-        defaultTargetGroups: [this.targetGroup],
+        ...productionListenerDefault(environment.deployment, this.targetGroup),
         open: false,
       });
       this.loadBalancer.addListener('Http', {
@@ -250,13 +267,13 @@ export class EnvironmentStack extends Stack {
         open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
-      return `https://${this.loadBalancer.loadBalancerDnsName}`;
+      return { url: `https://${this.loadBalancer.loadBalancerDnsName}`, production };
     }
-    this.loadBalancer.addListener('Http', {
+    const production = this.loadBalancer.addListener('Http', {
       port: 80,
       open: false,
-      defaultTargetGroups: [this.targetGroup],
+      ...productionListenerDefault(environment.deployment, this.targetGroup),
     });
-    return `http://${this.loadBalancer.loadBalancerDnsName}`;
+    return { url: `http://${this.loadBalancer.loadBalancerDnsName}`, production };
   }
 }

@@ -15,7 +15,7 @@ import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
-import { EnvironmentOptions, ServiceOptions } from '../shared/service-options';
+import { DeploymentOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
 /** The npm name of this package, as the generated repository depends on it. */
@@ -198,6 +198,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       environments: o.environments,
       pipelineAccount: o.pipelineAccount,
       pipelineRegion: o.pipelineRegion,
+      deployment: o.deployment,
     });
   }
 
@@ -304,6 +305,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     cpu: e.cpu,
     memory: e.memory,
     certificateArn: e.certificateArn,
+    deployment: orderedDeployment(e.deployment),
   }));
   return {
     serviceName: settings.serviceName,
@@ -318,6 +320,19 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     pipelineAccount: settings.pipelineAccount,
     pipelineRegion: settings.pipelineRegion,
     environments,
+    deployment: orderedDeployment(options.deployment),
+  };
+}
+
+/** A deployment's fields in the order DeploymentOptions declares them (validated already). */
+function orderedDeployment(d: DeploymentOptions | undefined): DeploymentOptions | undefined {
+  return d === undefined ? undefined : {
+    strategy: d.strategy,
+    bakeTimeMinutes: d.bakeTimeMinutes,
+    canaryPercent: d.canaryPercent,
+    canaryBakeTimeMinutes: d.canaryBakeTimeMinutes,
+    linearStepPercent: d.linearStepPercent,
+    linearStepBakeTimeMinutes: d.linearStepBakeTimeMinutes,
   };
 }
 

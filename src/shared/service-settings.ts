@@ -1,5 +1,6 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
+import { defaultDeployment, DeploymentSettings, resolveDeployment } from './deployment-settings';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -101,6 +102,7 @@ export interface ServiceSettingsInput {
   readonly environments?: unknown;
   readonly pipelineAccount?: unknown;
   readonly pipelineRegion?: unknown;
+  readonly deployment?: unknown;
 }
 
 /**
@@ -132,6 +134,8 @@ export interface EnvironmentSettings {
    * definition of the stack names it, so a stack update never rolls the service back.
    */
   readonly imageTag: string;
+  /** How ECS rolls out a new image here. */
+  readonly deployment: DeploymentSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -252,7 +256,7 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
   return { desiredCount, maxCount };
 }
 
-const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn'];
+const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'deployment'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -262,6 +266,7 @@ function resolveEnvironments(input: unknown, service: {
   maxCount: number;
   pipelineAccount?: string;
   pipelineRegion?: string;
+  deployment?: unknown;
 }): EnvironmentSettings[] {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
@@ -321,6 +326,8 @@ function resolveEnvironments(input: unknown, service: {
       logGroupName: `/ecs/${service.serviceName}/${name}`,
       deployRoleName: `${qualified}-ecs-deploy`,
       imageTag: `${ENVIRONMENT_TAG_PREFIX}${name}`,
+      deployment: e.deployment !== undefined ? resolveDeployment(`${at}.deployment`, e.deployment)
+        : resolveDeployment(service.deployment !== undefined ? 'deployment' : `${at}.deployment`, service.deployment ?? defaultDeployment(index === list.length - 1)),
     };
   });
 }
@@ -347,8 +354,9 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     'a CodeBuild image name such as "aws/codebuild/amazonlinux-x86_64-standard:5.0" or an image URI', 255);
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
+  if (input.deployment !== undefined) resolveDeployment('deployment', input.deployment);
   const environments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, deployment: input.deployment,
   });
 
   return {

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import { cfnLint, cfnLintErrors } from '../support/cfn-lint';
-import { crossAccountService, customizedService, defaultService } from '../support/service-stacks';
+import { crossAccountService, customizedService, defaultService, strategiesService } from '../support/service-stacks';
 
-test('cfn-lint finds no error in any stack of the default, customized and cross-account services', () => {
-  const files = [defaultService(), customizedService(), crossAccountService()].flatMap((s) => s.all.map((stack) => stack.templateFile));
-  expect(files).toHaveLength(3 + 4 + 3);
+test('cfn-lint finds no error in any stack of the default, customized, cross-account and every-strategy services', () => {
+  const files = [defaultService(), customizedService(), crossAccountService(), strategiesService()].flatMap((s) => s.all.map((stack) => stack.templateFile));
+  expect(files).toHaveLength(3 + 4 + 3 + 5);
   const errors = [...cfnLintErrors(files)].filter(([, e]) => e.length > 0);
   expect(errors).toEqual([]);
 });

@@ -281,7 +281,8 @@ export function consistencyProblems(g: Generated): string[] {
   const stages: any[] = pipeline.Stages ?? [];
   const stage = (name: string) => stages.find((st) => st.Name === name) ?? { Actions: [] };
   const action = (st: any, name: string) => st.Actions.find((a: any) => a.Name === name) ?? { Configuration: {} };
-  expectSame('pipeline stages', stages.map((st) => st.Name), ['Source', 'Build', 'UpdatePipeline', ...environments.map((e) => e.name)]);
+  expectSame('pipeline stages', stages.map((st) => st.Name),
+    ['Source', 'Build', 'UpdatePipeline', ...environments.flatMap((e) => [...(e.requireApproval ? [`Approve-${e.name}`] : []), e.name])]);
   expectSame('pipeline branch', stages[0]?.Actions[0]?.Configuration.BranchName, s.branch);
   // The pipeline reads these from the build's output artifact: buildspec.yml must put them there.
   const cloudAssembly = g.files['cdk.json'].output ?? 'cdk.out';
@@ -294,7 +295,8 @@ export function consistencyProblems(g: Generated): string[] {
     const st = stage(e.name);
     const qualified = `${s.serviceName}-${e.name}`;
     expectSame(`${e.name} stage actions`, st.Actions.map((a: any) => a.Name),
-      [...(e.requireApproval ? ['Approve'] : []), 'PinImage', 'DeployStack', 'Rollout', 'Verify', 'RecordImage']);
+      ['PinImage', 'DeployStack', 'Rollout', 'Verify', 'RecordImage']);
+    expectSame(`${e.name} stage on failure`, st.OnFailure, { Result: 'ROLLBACK' });
     const deploy = action(st, 'DeployStack').Configuration;
     expectSame(`${e.name} stage stack`, deploy.StackName, g.environments[i]?.stackName);
     expectSame(`${e.name} stage template`, deploy.TemplatePath, `Build::${cloudAssembly}/${path.basename(g.environments[i]?.templateFile ?? '')}`);
@@ -302,6 +304,10 @@ export function consistencyProblems(g: Generated): string[] {
     const rollout = action(st, 'Rollout');
     expectSame(`${e.name} rollout target`, [rollout.Configuration.ClusterName, rollout.Configuration.ServiceName], [qualified, qualified]);
     expectSame(`${e.name} rollout file`, rollout.Configuration.FileName ?? 'imagedefinitions.json', 'imagedefinitions.json');
+    const deployment = s.environments[i]?.deployment;
+    expectSame(`${e.name} rollout timeout`, rollout.Configuration.DeploymentTimeout, deployment?.rolloutTimeoutMinutes);
+    const ecsService = resourcesOfType(g.environments[i]?.template ?? { Resources: {} }, 'AWS::ECS::Service')[0]?.[1];
+    expectSame(`${e.name} deployment strategy`, ecsService?.Properties.DeploymentConfiguration?.Strategy ?? 'ROLLING', deployment?.strategy.replace('-', '_').toUpperCase());
     const roles = resourcesOfType(g.environments[i]?.template ?? { Resources: {} }, 'AWS::IAM::Role').map(([, r]) => r.Properties.RoleName);
     const deployRole = `${qualified}-ecs-deploy`;
     if (!roles.includes(deployRole)) out.push(`${qualified} has no role ${deployRole} for the pipeline's rollout`);

@@ -110,6 +110,31 @@ export function crossAccountService(): SynthesizedService {
   return synthesizeService(CROSS_ACCOUNT_PROPS);
 }
 
+/**
+ * One environment per deployment strategy, each with settings of its own; the canary one serves
+ * HTTPS, so its production rule sits on the 443 listener.
+ */
+export const STRATEGIES_PROPS: CicdServiceProps = {
+  serviceName: 'orders',
+  healthCheckPath: '/status/ready',
+  environments: [
+    { name: 'rolling', deployment: { strategy: 'rolling' } },
+    { name: 'blue-green', deployment: { strategy: 'blue-green', bakeTimeMinutes: 5 } },
+    {
+      name: 'canary',
+      requireApproval: true,
+      certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+      deployment: { strategy: 'canary', canaryPercent: 20.5, canaryBakeTimeMinutes: 7, bakeTimeMinutes: 3 },
+    },
+    { name: 'linear', deployment: { strategy: 'linear', linearStepPercent: 50, linearStepBakeTimeMinutes: 4, bakeTimeMinutes: 0 } },
+  ],
+};
+
+/** The service with one environment per deployment strategy. */
+export function strategiesService(): SynthesizedService {
+  return synthesizeService(STRATEGIES_PROPS);
+}
+
 /** The resources of a template of one type, as [logical ID, resource] pairs. */
 export function resourcesOfType(json: any, type: string): Array<[string, any]> {
   return Object.entries<any>(json.Resources).filter(([, r]) => r.Type === type);
