@@ -213,10 +213,20 @@ export class EnvironmentStack extends Stack {
     const listeners = this.addListeners(environment);
     this.serviceUrl = listeners.url;
     this._deployment = new ServiceDeployment(this, 'Deployment', {
-      deployment: environment.deployment, service: this.service, targetGroup: this.targetGroup, targetGroupProps,
-      loadBalancer: this.loadBalancer, loadBalancerSecurityGroup: albSecurityGroup, productionListener: listeners.production, vpc: this.vpc,
-      containerName: settings.containerName, containerPort: settings.containerPort, healthCheckPath: settings.healthCheckPath,
-      clusterName: environment.clusterName, serviceName: environment.ecsServiceName, logRetention: resolved.logRetention,
+      deployment: environment.deployment,
+      service: this.service,
+      targetGroup: this.targetGroup,
+      targetGroupProps,
+      loadBalancer: this.loadBalancer,
+      loadBalancerSecurityGroup: albSecurityGroup,
+      productionListener: listeners.production,
+      vpc: this.vpc,
+      containerName: settings.containerName,
+      containerPort: settings.containerPort,
+      healthCheckPath: settings.healthCheckPath,
+      clusterName: environment.clusterName,
+      serviceName: environment.ecsServiceName,
+      logRetention: resolved.logRetention,
     });
     this.alternateTargetGroup = this._deployment.alternateTargetGroup;
     this.testListener = this._deployment.testListener;

@@ -170,14 +170,17 @@ export class ServicePipeline extends Construct {
     if (environment.requireApproval) {
       // A stage of its own, before the environment's: a rejection fails this stage, which has
       // nothing to roll back, and a rollback of the environment's stage asks no one again.
-      props.pipeline.addStage({ stageName: approvalStageName(environment.name), actions: [new codepipeline_actions.ManualApprovalAction({
-        actionName: 'Approve',
-        additionalInformation: previousUrl
-          ? `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}? It runs at the link.`
-          : `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}?`,
-        externalEntityLink: previousUrl,
-        runOrder: 1,
-      })] });
+      props.pipeline.addStage({
+        stageName: approvalStageName(environment.name),
+        actions: [new codepipeline_actions.ManualApprovalAction({
+          actionName: 'Approve',
+          additionalInformation: previousUrl
+            ? `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}? It runs at the link.`
+            : `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}?`,
+          externalEntityLink: previousUrl,
+          runOrder: 1,
+        })],
+      });
     }
     actions.push(
       new codepipeline_actions.LambdaInvokeAction({

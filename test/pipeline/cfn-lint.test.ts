@@ -3,7 +3,8 @@ import { cfnLint, cfnLintErrors } from '../support/cfn-lint';
 import { crossAccountService, customizedService, defaultService, strategiesService } from '../support/service-stacks';
 
 test('cfn-lint finds no error in any stack of the default, customized, cross-account and every-strategy services', () => {
-  const files = [defaultService(), customizedService(), crossAccountService(), strategiesService()].flatMap((s) => s.all.map((stack) => stack.templateFile));
+  const services = [defaultService(), customizedService(), crossAccountService(), strategiesService()];
+  const files = services.flatMap((s) => s.all.map((stack) => stack.templateFile));
   expect(files).toHaveLength(3 + 4 + 3 + 5);
   const errors = [...cfnLintErrors(files)].filter(([, e]) => e.length > 0);
   expect(errors).toEqual([]);

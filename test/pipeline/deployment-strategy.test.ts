@@ -159,7 +159,9 @@ test('the strategies and their timing, as ECS takes them', () => {
   expect(config('canary')).toEqual(['CANARY', 3, { CanaryPercent: 20.5, CanaryBakeTimeInMinutes: 7 }, undefined]);
   expect(config('linear')).toEqual(['LINEAR', 0, undefined, { StepPercent: 50, StepBakeTimeInMinutes: 4 }]);
   // The deployment alarms are the alarms' to set; the circuit breaker still rolls back tasks that never start.
-  for (const name of PROGRESSIVE) expect(ecsService(env(name)).DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+  for (const name of PROGRESSIVE) {
+    expect(ecsService(env(name)).DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+  }
 });
 
 describe('the pipeline', () => {
@@ -174,7 +176,8 @@ describe('the pipeline', () => {
   });
 
   test('the rollout waits 60 minutes for a progressive deployment, 30 for a rolling update', () => {
-    const timeouts = pipelineStages().flatMap((st: any) => st.Actions.filter((a: any) => a.Name === 'Rollout').map((a: any) => [st.Name, a.Configuration.DeploymentTimeout]));
+    const timeouts = pipelineStages()
+      .flatMap((st: any) => st.Actions.filter((a: any) => a.Name === 'Rollout').map((a: any) => [st.Name, a.Configuration.DeploymentTimeout]));
     expect(timeouts).toEqual([['rolling', 30], ['blue-green', 60], ['canary', 60], ['linear', 60]]);
   });
 });

@@ -73,7 +73,9 @@ describe.each([
 });
 
 test('the walk refuses a managed policy outside its allowlist, and an allowlisted one on a role that another service assumes', () => {
-  const role = (service: string, arn: unknown) => ({ Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: service } }] }, ManagedPolicyArns: [arn] } });
+  const role = (service: string, arn: unknown) => ({
+    Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: service } }] }, ManagedPolicyArns: [arn] },
+  });
   const awsManaged = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] });
   expect(managedPolicyProblems('Infra', role('ecs.amazonaws.com', awsManaged('AmazonECSInfrastructureRolePolicyForLoadBalancers')))).toEqual([]);
   expect(managedPolicyProblems('Probe', role('lambda.amazonaws.com', awsManaged('service-role/AWSLambdaVPCAccessExecutionRole')))).toEqual([]);

@@ -124,6 +124,22 @@ export const COMBINATIONS: Combination[] = [
     },
   },
   {
+    name: 'deployment strategies: rolling dev, blue/green staging from the service-wide setting, linear production with HTTPS',
+    options: {
+      deployment: { strategy: 'blue-green', bakeTimeMinutes: 5 },
+      environments: [
+        { name: 'dev', deployment: { strategy: 'rolling' } },
+        { name: 'staging' },
+        {
+          name: 'production',
+          requireApproval: true,
+          certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+          deployment: { strategy: 'linear', linearStepPercent: 20, linearStepBakeTimeMinutes: 2, bakeTimeMinutes: 15 },
+        },
+      ],
+    },
+  },
+  {
     name: 'the most environments: ten with 16-character names, a 32-character service name',
     options: {
       serviceName: 'a234567890-b234567890-c234567890',

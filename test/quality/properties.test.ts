@@ -73,6 +73,24 @@ const pipelineLocation = fc.oneof(
   { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...HOSTILE_INPUTS.pipelineRegion) }), weight: 1 },
 ) as fc.Arbitrary<{ pipelineAccount?: unknown; pipelineRegion?: unknown }>;
 
+/** A valid deployment of each strategy, with random settings; linear's sometimes wait too long in all (rejected). */
+const deployment = fc.oneof(
+  fc.constant({ strategy: 'rolling' }),
+  fc.record({ strategy: fc.constant('blue-green'), bakeTimeMinutes: fc.integer({ min: 0, max: 45 }) }, { requiredKeys: ['strategy'] }),
+  fc.record({
+    strategy: fc.constant('canary'),
+    bakeTimeMinutes: fc.integer({ min: 0, max: 20 }),
+    canaryPercent: fc.integer({ min: 1, max: 999 }).map((n) => n / 10),
+    canaryBakeTimeMinutes: fc.integer({ min: 0, max: 25 }),
+  }, { requiredKeys: ['strategy'] }),
+  fc.record({
+    strategy: fc.constant('linear'),
+    bakeTimeMinutes: fc.integer({ min: 0, max: 15 }),
+    linearStepPercent: fc.integer({ min: 30, max: 1000 }).map((n) => n / 10),
+    linearStepBakeTimeMinutes: fc.integer({ min: 0, max: 4 }),
+  }, { requiredKeys: ['strategy'] }),
+);
+
 const environmentName = fc.stringMatching(/^[a-z][a-z0-9]{0,7}(-[a-z0-9]{1,3})?$/).filter((n) => n.length >= 2 && n.length <= 16);
 
 /**
@@ -96,6 +114,7 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     size: fc.option(partial(size, ['cpu'], ['memory']), { nil: undefined, freq: 2 }),
     counts: fc.option(partial(counts, ['desiredCount'], ['maxCount']), { nil: undefined, freq: 2 }),
     certificateArn: fc.option(fc.uuid().map((id) => `arn:aws:acm:${region ?? 'eu-west-1'}:${account ?? '123456789012'}:certificate/${id}`), { nil: undefined, freq: 3 }),
+    deployment: fc.option(deployment, { nil: undefined, freq: 3 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
 }
 
@@ -133,6 +152,7 @@ const optionsArbitrary = fc.record({
   branch: option(branch, HOSTILE_INPUTS.branch),
   buildImage: option(buildImage, HOSTILE_INPUTS.buildImage),
   qualityGates: option(gates, [{ cdkNag: 1 }]),
+  deployment: fc.option(option(deployment, HOSTILE_INPUTS.deployment), { nil: undefined, freq: 3 }),
   placement,
 }).map(({ size: s, counts: c, placement: p, ...rest }) =>
   withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
@@ -153,25 +173,35 @@ function namesGivenOption(options: Record<string, any>, named: string): boolean 
   if (named === 'pipelineAccount' && options.pipelineAccount === undefined) {
     return environments.some((e) => e?.region !== undefined && e.region !== options.pipelineRegion);
   }
-  // `option`, `option.field`, `option[i]` or `option[i].field`: each step must be in what was given.
-  const m = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?$/.exec(named);
+  // `option`, `option.field`, `option[i]`, `option[i].field` or `option[i].field.inner`: each step must be in what was given.
+  const m = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?(?:\.(\w+))?$/.exec(named);
   if (!m || !(m[1] in options)) return false;
   let value = options[m[1]];
   if (m[2] !== undefined) {
     if (!Array.isArray(value) || Number(m[2]) >= value.length) return false;
     value = value[Number(m[2])];
   }
-  // An element's required field (an environment's name) is named when it is missing.
-  const required = m[2] !== undefined && m[1] === 'environments' && m[3] === 'name';
-  return m[3] === undefined || (typeof value === 'object' && value !== null && (m[3] in value || required));
+  // A required field (an environment's name, a deployment's strategy) is named when it is missing.
+  const has = (object: unknown, key: string, required: boolean) => typeof object === 'object' && object !== null && (key in object || required);
+  if (m[3] === undefined) return true;
+  if (!has(value, m[3], (m[2] !== undefined && m[1] === 'environments' && m[3] === 'name') || (m[1] === 'deployment' && m[3] === 'strategy'))) return false;
+  return m[4] === undefined || has(value[m[3]], m[4], m[3] === 'deployment' && m[4] === 'strategy');
 }
 
 test('the check of the option that an error names', () => {
-  const options = { name: 'x', cpu: 300, qualityGates: { lint: true }, environments: [{ name: 'a' }, { name: 'staging', account: '1' }, {}] };
-  expect(['cpu', 'qualityGates.lint', 'environments', 'environments[0].name', 'environments[1].account', 'environments[2].name', 'serviceName', 'pipelineRegion']
-    .map((n) => namesGivenOption(options, n))).toEqual([true, true, true, true, true, true, true, true]);
-  expect(['memory', 'qualityGates.cdkNag', 'environments[3]', 'environments[0].cpu', 'environments[1].region', 'pipelineAccount', 'cpu[0]'].map((n) => namesGivenOption(options, n)))
-    .toEqual([false, false, false, false, false, false, false]);
+  const options = {
+    name: 'x',
+    cpu: 300,
+    qualityGates: { lint: true },
+    deployment: {},
+    environments: [{ name: 'a', deployment: { strategy: 'canary', canaryPercent: 0 } }, { name: 'staging', account: '1', deployment: {} }, {}],
+  };
+  expect(['cpu', 'qualityGates.lint', 'environments', 'environments[0].name', 'environments[1].account', 'environments[2].name', 'serviceName', 'pipelineRegion',
+    'environments[0].deployment.canaryPercent', 'environments[1].deployment.strategy', 'deployment.strategy', 'deployment']
+    .map((n) => namesGivenOption(options, n))).toEqual([true, true, true, true, true, true, true, true, true, true, true, true]);
+  expect(['memory', 'qualityGates.cdkNag', 'environments[3]', 'environments[0].cpu', 'environments[1].region', 'pipelineAccount', 'cpu[0]',
+    'environments[0].deployment.bakeTimeMinutes', 'environments[2].deployment.strategy', 'deployment.bakeTimeMinutes']
+    .map((n) => namesGivenOption(options, n))).toEqual([false, false, false, false, false, false, false, false, false, false]);
 });
 
 const seed = Number(process.env.QUALITY_SEED ?? Date.now() % 2 ** 31);

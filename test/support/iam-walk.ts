@@ -24,7 +24,7 @@ export const WILDCARD_RESOURCE_ALLOWLIST: Record<string, string> = {
  * role and the reason. The walk cannot read them; AWS keeps them to what the service documents.
  */
 export const MANAGED_POLICY_ALLOWLIST: Record<string, { readonly service: string; readonly reason: string }> = {
-  AmazonECSInfrastructureRolePolicyForLoadBalancers: {
+  'AmazonECSInfrastructureRolePolicyForLoadBalancers': {
     service: 'ecs.amazonaws.com',
     reason: 'ECS\'s infrastructure role of blue/green, canary and linear deployments: the policy that ECS documents for moving listener rules',
   },
