@@ -42,24 +42,30 @@ function defaultClients() {
     },
     fetch: (url, init) => fetch(url, init),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    // The hook's clients, loaded on its first call only.
+    // The hook's clients, loaded on its first use only (and once).
     get hook() {
-      const ecs = require('@aws-sdk/client-ecs');
-      const ec2 = require('@aws-sdk/client-ec2');
-      const lambda = require('@aws-sdk/client-lambda');
-      const ecsClient = new ecs.ECSClient({});
-      const ec2Client = new ec2.EC2Client({});
-      const lambdaClient = new lambda.LambdaClient({});
-      return {
-        describeServiceRevisions: (input) => ecsClient.send(new ecs.DescribeServiceRevisionsCommand(input)),
-        describeNetworkInterfaces: (input) => ec2Client.send(new ec2.DescribeNetworkInterfacesCommand(input)),
-        invoke: async (functionName, payload) => {
-          const response = await lambdaClient.send(new lambda.InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }));
-          const text = Buffer.from(response.Payload || []).toString('utf-8');
-          if (response.FunctionError) throw new Error(`${functionName} failed: ${text}`);
-          return JSON.parse(text);
-        },
-      };
+      Object.defineProperty(this, 'hook', { value: hookClients() });
+      return this.hook;
+    },
+  };
+}
+
+/** ECS, EC2 and Lambda, as the test-traffic hook uses them. */
+function hookClients() {
+  const ecs = require('@aws-sdk/client-ecs');
+  const ec2 = require('@aws-sdk/client-ec2');
+  const lambda = require('@aws-sdk/client-lambda');
+  const ecsClient = new ecs.ECSClient({});
+  const ec2Client = new ec2.EC2Client({});
+  const lambdaClient = new lambda.LambdaClient({});
+  return {
+    describeServiceRevisions: (input) => ecsClient.send(new ecs.DescribeServiceRevisionsCommand(input)),
+    describeNetworkInterfaces: (input) => ec2Client.send(new ec2.DescribeNetworkInterfacesCommand(input)),
+    invoke: async (functionName, payload) => {
+      const response = await lambdaClient.send(new lambda.InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }));
+      const text = Buffer.from(response.Payload || []).toString('utf-8');
+      if (response.FunctionError) throw new Error(`${functionName} failed: ${text}`);
+      return JSON.parse(text);
     },
   };
 }
