@@ -198,8 +198,10 @@ export class ServicePipeline extends Construct {
         serviceName: environment.ecsServiceName,
         role: this.environmentDeployRole(props.pipeline, settings, environment, account ?? Aws.ACCOUNT_ID),
         region,
-        // Blue/green, canary and linear deployments get the action's longest wait; their bake time
-        // and steps were validated to fit in it (DeploymentSettings).
+        // The action waits for the whole ECS deployment, bake time included, but 60 minutes at most:
+        // blue/green, canary and linear deployments get that longest wait, and their bake time and
+        // steps were validated to fit in it (DeploymentSettings), which needs no waiting step of
+        // our own. Should the action pass a deployment that ECS rolled back, Verify (next) fails.
         deploymentTimeout: Duration.minutes(environment.deployment.rolloutTimeoutMinutes),
         runOrder: 4,
       }),

@@ -99,7 +99,7 @@ export function resolveDeployment(option: string, input: unknown): DeploymentSet
   let steps = 0;
   if (name === 'canary') {
     const canaryBakeTimeMinutes = minutes('canaryBakeTimeMinutes', DEPLOYMENT_DEFAULTS.canaryBakeTimeMinutes);
-    settings = { ...settings, canaryPercent: percent(`${option}.canaryPercent`, d.canaryPercent, DEPLOYMENT_DEFAULTS.canaryPercent, 0.1, 99.9), canaryBakeTimeMinutes };
+    settings = { ...settings, canaryPercent: percent(`${option}.canaryPercent`, d.canaryPercent, DEPLOYMENT_DEFAULTS.canaryPercent, 0.5, 99.5), canaryBakeTimeMinutes };
     steps = canaryBakeTimeMinutes;
   }
   if (name === 'linear') {
@@ -127,9 +127,11 @@ function wholeMinutes(option: string, value: unknown, fallback: number): number 
 
 function percent(option: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  // ECS takes percentages in steps of 0.1.
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || Math.abs(value * 10 - Math.round(value * 10)) > 1e-9) {
-    throw new InvalidOptionError(option, value, `a percentage from ${min} to ${max} in steps of 0.1`);
+  // ECS takes steps of 0.1, and CloudFormation's schema says "multipleOf 0.1"; but schema
+  // validators (cfn-lint among them) test that by floating-point division, which refuses 0.3 and a
+  // third of the other tenths. Every half passes it.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || !Number.isInteger(value * 2)) {
+    throw new InvalidOptionError(option, value, `a percentage from ${min} to ${max} in steps of 0.5`);
   }
   return value;
 }

@@ -228,7 +228,7 @@ export interface DeploymentOptions {
 
   /**
    * Percent of production traffic that the new tasks take first, in a "canary" deployment
-   * (0.1-99.9, in steps of 0.1).
+   * (0.5-99.5, in steps of 0.5).
    *
    * @default 10
    */
@@ -243,7 +243,7 @@ export interface DeploymentOptions {
 
   /**
    * Percent of production traffic that each step of a "linear" deployment moves (3-100, in steps
-   * of 0.1).
+   * of 0.5).
    *
    * @default 25
    */

@@ -207,6 +207,7 @@ export function consistencyProblems(g: Generated): string[] {
     pipelineAccount: g.combination.options.pipelineAccount,
     pipelineRegion: g.combination.options.pipelineRegion,
     environments,
+    deployment: g.combination.options.deployment,
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -239,11 +240,16 @@ export function consistencyProblems(g: Generated): string[] {
     const logGroupId = container.LogConfiguration?.Options?.['awslogs-group']?.Ref;
     expectSame(`${at} container log group`, t.Resources[logGroupId]?.Properties?.LogGroupName, `/ecs/${s.serviceName}/${e.name}`);
 
-    const tg = one(t, 'AWS::ElasticLoadBalancingV2::TargetGroup', out, at).Properties;
-    expectSame(`${at} target group port`, tg.Port, s.containerPort);
-    expectSame(`${at} health check path`, tg.HealthCheckPath, s.healthCheckPath);
-    if (tg.HealthCheckPort !== undefined && tg.HealthCheckPort !== 'traffic-port' && Number(tg.HealthCheckPort) !== s.containerPort) {
-      out.push(`${at} health check port ${tg.HealthCheckPort} != ${s.containerPort}`);
+    // Blue/green, canary and linear deployments: a second target group and the test listener.
+    const progressive = s.environments[i]?.deployment.strategy !== 'rolling';
+    const targetGroups = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([, r]) => r.Properties);
+    expectSame(`${at} target groups`, targetGroups.length, progressive ? 2 : 1);
+    for (const tg of targetGroups) {
+      expectSame(`${at} target group port`, tg.Port, s.containerPort);
+      expectSame(`${at} health check path`, tg.HealthCheckPath, s.healthCheckPath);
+      if (tg.HealthCheckPort !== undefined && tg.HealthCheckPort !== 'traffic-port' && Number(tg.HealthCheckPort) !== s.containerPort) {
+        out.push(`${at} health check port ${tg.HealthCheckPort} != ${s.containerPort}`);
+      }
     }
     const ecsService = one(t, 'AWS::ECS::Service', out, at).Properties;
     expectSame(`${at} ECS service name`, ecsService.ServiceName, qualified);
@@ -253,7 +259,7 @@ export function consistencyProblems(g: Generated): string[] {
     const scaling = one(t, 'AWS::ApplicationAutoScaling::ScalableTarget', out, at).Properties;
     expectSame(`${at} autoscaling min/max`, [scaling.MinCapacity, scaling.MaxCapacity], [x.desiredCount, x.maxCount]);
     const listeners = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => r.Properties);
-    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), e.certificateArn ? [443, 80] : [80]);
+    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), [...(e.certificateArn ? [443, 80] : [80]), ...(progressive ? [9000] : [])]);
     expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => c.CertificateArn)), e.certificateArn ? [e.certificateArn] : []);
   });
 

@@ -80,13 +80,13 @@ const deployment = fc.oneof(
   fc.record({
     strategy: fc.constant('canary'),
     bakeTimeMinutes: fc.integer({ min: 0, max: 20 }),
-    canaryPercent: fc.integer({ min: 1, max: 999 }).map((n) => n / 10),
+    canaryPercent: fc.integer({ min: 1, max: 199 }).map((n) => n / 2),
     canaryBakeTimeMinutes: fc.integer({ min: 0, max: 25 }),
   }, { requiredKeys: ['strategy'] }),
   fc.record({
     strategy: fc.constant('linear'),
     bakeTimeMinutes: fc.integer({ min: 0, max: 15 }),
-    linearStepPercent: fc.integer({ min: 30, max: 1000 }).map((n) => n / 10),
+    linearStepPercent: fc.integer({ min: 6, max: 200 }).map((n) => n / 2),
     linearStepBakeTimeMinutes: fc.integer({ min: 0, max: 4 }),
   }, { requiredKeys: ['strategy'] }),
 );

@@ -25,11 +25,15 @@ describe('resolveDeployment', () => {
     expect(() => resolveDeployment('deployment', { strategy: 'linear', linearStepPercent: 3, linearStepBakeTimeMinutes: 2, bakeTimeMinutes: 0 })).toThrow(/not 68/);
   });
 
-  test('percentages in steps of 0.1', () => {
-    expect(resolveDeployment('d', { strategy: 'canary', canaryPercent: 0.1 }).canaryPercent).toBe(0.1);
-    expect(resolveDeployment('d', { strategy: 'canary', canaryPercent: 33.3 }).canaryPercent).toBe(33.3);
+  test('percentages in steps of 0.5: every one passes the templates\' schema check (multipleOf 0.1 by floating-point division)', () => {
+    expect(resolveDeployment('d', { strategy: 'canary', canaryPercent: 0.5 }).canaryPercent).toBe(0.5);
+    expect(resolveDeployment('d', { strategy: 'canary', canaryPercent: 99.5 }).canaryPercent).toBe(99.5);
     expect(resolveDeployment('d', { strategy: 'linear', linearStepPercent: 100 }).waitMinutes).toBe(13);
-    expect(() => resolveDeployment('d', { strategy: 'canary', canaryPercent: 33.33 })).toThrow('Invalid option "d.canaryPercent": got 33.33; expected a percentage from 0.1 to 99.9 in steps of 0.1.');
+    expect(() => resolveDeployment('d', { strategy: 'canary', canaryPercent: 0.3 })).toThrow('Invalid option "d.canaryPercent": got 0.3; expected a percentage from 0.5 to 99.5 in steps of 0.5.');
+    expect(() => resolveDeployment('d', { strategy: 'linear', linearStepPercent: 50.9 })).toThrow('expected a percentage from 3 to 100 in steps of 0.5.');
+    // What cfn-lint's multipleOf does: 0.3 / 0.1 is not a whole number in floating point.
+    expect(Number.isInteger(0.3 / 0.1)).toBe(false);
+    for (let half = 1; half <= 200; half++) expect([half / 2, Number.isInteger(half / 2 / 0.1)]).toEqual([half / 2, true]);
   });
 });
 
