@@ -1,3 +1,4 @@
+import { EXISTING_VPC, ZONE } from '../support/domain-network-stacks';
 import { only, resourcesOfType, strategiesService, SynthesizedService, SynthesizedStack, synthesizeService } from '../support/service-stacks';
 
 let s: SynthesizedService;
@@ -201,4 +202,65 @@ test('the stack exposes the alternate target group and the test listener, for al
   expect([rolling.alternateTargetGroup, rolling.testListener]).toEqual([undefined, undefined]);
   expect(blueGreen.alternateTargetGroup?.node.path).toBe('orders-blue-green/Deployment/AlternateTargetGroup');
   expect(blueGreen.testListener?.node.path).toBe('orders-blue-green/LoadBalancer/Test');
+});
+
+describe('with a domain, private tasks in an existing VPC, alarms and approval notifications', () => {
+  let both: SynthesizedService;
+  let json: any;
+  beforeAll(() => {
+    both = synthesizeService({
+      serviceName: 'orders',
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      environments: [{
+        name: 'production',
+        requireApproval: true,
+        domain: { ...ZONE, recordName: 'orders' },
+        network: { taskSubnets: 'private', vpc: EXISTING_VPC },
+        deployment: { strategy: 'blue-green' },
+      }],
+    });
+    json = both.environments[0].json;
+  });
+
+  test('production traffic shifts in a rule of the HTTPS listener; HTTP only redirects; the URL is the domain\'s', () => {
+    const https = listenerOnPort(json, 443);
+    const http = listenerOnPort(json, 80);
+    expect(json.Resources[https].Properties.Protocol).toBe('HTTPS');
+    expect(json.Resources[https].Properties.DefaultActions[0].Type).toBe('fixed-response');
+    expect(json.Resources[http].Properties.DefaultActions).toEqual([{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }]);
+    expect(rules(json).map(([, r]) => r.Properties.ListenerArn.Ref).sort()).toEqual([https, listenerOnPort(json, 9000)].sort());
+    const [certificate] = only(json, 'AWS::CertificateManager::Certificate');
+    expect(json.Resources[https].Properties.Certificates).toEqual([{ CertificateArn: { Ref: certificate } }]);
+    expect(json.Outputs.ServiceUrl.Value).toBe('https://orders.example.com');
+  });
+
+  test('the probe runs in the existing VPC\'s public subnets, the tasks in its private ones', () => {
+    const probe = logicalId(json, 'AWS::Lambda::Function', (f) => f.Properties.Handler === 'index.probeTestListener');
+    expect(json.Resources[probe].Properties.VpcConfig.SubnetIds).toEqual(EXISTING_VPC.publicSubnetIds);
+    expect(ecsService(json).NetworkConfiguration.AwsvpcConfiguration).toMatchObject({ AssignPublicIp: 'DISABLED', Subnets: EXISTING_VPC.privateSubnetIds });
+  });
+
+  test('the service keeps its deployment alarms next to the strategy; the unhealthy-hosts alarm and the dashboard watch both target groups', () => {
+    const config = ecsService(json).DeploymentConfiguration;
+    expect(config.Strategy).toBe('BLUE_GREEN');
+    const alarmNames = ['load-balancer-5xx', 'target-5xx', 'latency-p99', 'unhealthy-hosts', 'tasks-below-desired'].map((a) => `orders-production-${a}`);
+    expect(config.Alarms).toEqual({ AlarmNames: alarmNames, Enable: true, Rollback: true });
+    const fullName = (id: string) => ({ 'Fn::GetAtt': [id, 'TargetGroupFullName'] });
+    const groups = targetGroups(json).map(([id]) => id);
+    const alarm = resourcesOfType(json, 'AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.AlarmName === 'orders-production-unhealthy-hosts')![1].Properties;
+    expect(alarm.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(u0, 0) + FILL(u1, 0)');
+    const watched = alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+    expect(watched.map((m: any) => m.MetricName)).toEqual(['UnHealthyHostCount', 'UnHealthyHostCount']);
+    expect(watched.map((m: any) => m.Dimensions.find((d: any) => d.Name === 'TargetGroup').Value)).toEqual(groups.map(fullName));
+    const dashboard = JSON.stringify(only(json, 'AWS::CloudWatch::Dashboard')[1].Properties.DashboardBody);
+    for (const id of groups) expect(dashboard).toContain(`{"Fn::GetAtt":["${id}","TargetGroupFullName"]}`);
+  });
+
+  test('the approval, in its own stage, notifies the topic', () => {
+    const stages = only(both.delivery.json, 'AWS::CodePipeline::Pipeline')[1].Properties.Stages;
+    const topic = only(both.delivery.json, 'AWS::SNS::Topic')[0];
+    expect(stages.map((st: any) => st.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Approve-production', 'production']);
+    expect(stages[3].Actions.map((a: any) => [a.Name, a.Configuration.NotificationArn])).toEqual([['Approve', { Ref: topic }]]);
+  });
 });

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { synth } from './helpers';
 import { BUILD_ENV } from '../../src/shared/service-settings';
+import { SOURCE_COMMIT_ENV } from '../../src/shared/source-settings';
 
 const PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;
 const REPOSITORY_URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api';
@@ -261,6 +262,16 @@ describe('buildspec.yml run with stub tools', () => {
     expect(log).toContain('failed pre_build');
     expect(log.filter((l) => /^docker (build|push)/.test(l))).toEqual([]);
     expect(definitionsIn(dir)).toBe(false);
+  });
+
+  test('the commit ID that the pipeline\'s build action passes tags the image, whatever CodeBuild resolved (any source)', () => {
+    const other = 'fedcba9876543210fedcba9876543210fedcba98';
+    for (const resolved of ['', COMMIT]) {
+      const env = { ...CODEBUILD_ENV, CODEBUILD_RESOLVED_SOURCE_VERSION: resolved, [SOURCE_COMMIT_ENV]: other };
+      const { log, exported } = runBuildspec(buildspec, env);
+      expect(pushes(log)).toEqual([`docker push ${REPOSITORY_URI}:${other.slice(0, 8)}`, `docker push ${REPOSITORY_URI}:latest`]);
+      expect(exported).toEqual({ IMAGE_TAG: other.slice(0, 8) });
+    }
   });
 
   test('with the synth gate off, the build synthesizes the templates itself', () => {
