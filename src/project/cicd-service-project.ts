@@ -347,7 +347,6 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
   };
 }
 
-/** `source` as `.projenrc.ts` gave it, its fields in the order `SourceOptions` declares them. */
 /** Alarm thresholds in the order AlarmOptions declares them (see serviceOptionsOf). */
 function inDeclarationOrder(alarms: AlarmOptions | undefined): AlarmOptions | undefined {
   if (alarms === undefined) return undefined;
@@ -355,6 +354,7 @@ function inDeclarationOrder(alarms: AlarmOptions | undefined): AlarmOptions | un
   return Object.fromEntries(Object.keys(ALARM_DEFAULTS).map((k) => [k, given[k]])) as AlarmOptions;
 }
 
+/** `source` as `.projenrc.ts` gave it, its fields in the order `SourceOptions` declares them. */
 function sourceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceSettings): SourceOptions | undefined {
   if (!settings.source) return undefined;
   return {
