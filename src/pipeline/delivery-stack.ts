@@ -178,6 +178,8 @@ export class DeliveryStack extends Stack {
       artifactBucket: this.artifactBucket,
       // When the self-update changes the pipeline, the run starts again on the new definition.
       restartExecutionOnUpdate: true,
+      // Stage rollback (ServicePipeline) needs SUPERSEDED or QUEUED: a PARALLEL pipeline has none.
+      executionMode: codepipeline.ExecutionMode.SUPERSEDED,
     });
     const notifications = new PipelineNotifications(this, 'Notifications', { pipeline: this.pipeline, settings });
     this.notificationTopic = notifications.topic;

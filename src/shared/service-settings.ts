@@ -1,6 +1,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
 import { AlarmSettings, resolveAlarms } from './alarm-settings';
+import { defaultDeployment, DeploymentSettings, resolveDeployment } from './deployment-settings';
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
 import { NetworkSettings, resolveNetwork } from './network-settings';
 import { NotificationSettings, resolveNotifications } from './notification-settings';
@@ -115,6 +116,7 @@ export interface ServiceSettingsInput {
   readonly source?: unknown;
   readonly alarms?: unknown;
   readonly notifications?: unknown;
+  readonly deployment?: unknown;
 }
 
 /**
@@ -154,6 +156,8 @@ export interface EnvironmentSettings {
   readonly runtime: RuntimeSettings;
   /** The environment's alarms: thresholds and names. */
   readonly alarms: AlarmSettings;
+  /** How ECS rolls out a new image here. */
+  readonly deployment: DeploymentSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -283,7 +287,7 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
 }
 
 const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network',
-  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms'];
+  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms', 'deployment'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -295,6 +299,7 @@ function resolveEnvironments(input: unknown, service: {
   pipelineRegion?: string;
   network: NetworkSettings;
   runtime: RuntimeSettings;
+  deployment?: unknown;
 }): Array<Omit<EnvironmentSettings, 'alarms'>> {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
@@ -357,6 +362,8 @@ function resolveEnvironments(input: unknown, service: {
       domain: resolveDomain(at, e.domain, certificateArn),
       network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, e.network, envRegion ?? service.pipelineRegion),
       runtime: resolveRuntimeSettings(`${at}.`, e, service.runtime),
+      deployment: e.deployment !== undefined ? resolveDeployment(`${at}.deployment`, e.deployment)
+        : resolveDeployment(service.deployment !== undefined ? 'deployment' : `${at}.deployment`, service.deployment ?? defaultDeployment(index === list.length - 1)),
     };
   });
 }
@@ -385,8 +392,9 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
   const network = resolveNetwork('network', input.network, pipelineRegion);
   const runtime = resolveRuntimeSettings('', input as Record<string, unknown>);
+  if (input.deployment !== undefined) resolveDeployment('deployment', input.deployment);
   const resolvedEnvironments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime, deployment: input.deployment,
   });
   checkDomainsUnique(resolvedEnvironments);
   const source = resolveSource(input.source, pipelineAccount);

@@ -238,6 +238,7 @@ export function consistencyProblems(g: Generated): string[] {
     source: g.combination.options.source,
     alarms: g.combination.options.alarms,
     notifications: g.combination.options.notifications,
+    deployment: g.combination.options.deployment,
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -270,11 +271,16 @@ export function consistencyProblems(g: Generated): string[] {
     const logGroupId = container.LogConfiguration?.Options?.['awslogs-group']?.Ref;
     expectSame(`${at} container log group`, t.Resources[logGroupId]?.Properties?.LogGroupName, `/ecs/${s.serviceName}/${e.name}`);
 
-    const tg = one(t, 'AWS::ElasticLoadBalancingV2::TargetGroup', out, at).Properties;
-    expectSame(`${at} target group port`, tg.Port, s.containerPort);
-    expectSame(`${at} health check path`, tg.HealthCheckPath, s.healthCheckPath);
-    if (tg.HealthCheckPort !== undefined && tg.HealthCheckPort !== 'traffic-port' && Number(tg.HealthCheckPort) !== s.containerPort) {
-      out.push(`${at} health check port ${tg.HealthCheckPort} != ${s.containerPort}`);
+    // Blue/green, canary and linear deployments: a second target group and the test listener.
+    const progressive = s.environments[i]?.deployment.strategy !== 'rolling';
+    const targetGroups = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([, r]) => r.Properties);
+    expectSame(`${at} target groups`, targetGroups.length, progressive ? 2 : 1);
+    for (const tg of targetGroups) {
+      expectSame(`${at} target group port`, tg.Port, s.containerPort);
+      expectSame(`${at} health check path`, tg.HealthCheckPath, s.healthCheckPath);
+      if (tg.HealthCheckPort !== undefined && tg.HealthCheckPort !== 'traffic-port' && Number(tg.HealthCheckPort) !== s.containerPort) {
+        out.push(`${at} health check port ${tg.HealthCheckPort} != ${s.containerPort}`);
+      }
     }
     const ecsService = one(t, 'AWS::ECS::Service', out, at).Properties;
     expectSame(`${at} ECS service name`, ecsService.ServiceName, qualified);
@@ -284,7 +290,13 @@ export function consistencyProblems(g: Generated): string[] {
     const scaling = one(t, 'AWS::ApplicationAutoScaling::ScalableTarget', out, at).Properties;
     expectSame(`${at} autoscaling min/max`, [scaling.MinCapacity, scaling.MaxCapacity], [x.desiredCount, x.maxCount]);
     const listeners = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => r.Properties);
-    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), e.certificateArn || e.domain ? [443, 80] : [80]);
+    const https = e.certificateArn !== undefined || e.domain !== undefined;
+    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), [...(https ? [443, 80] : [80]), ...(progressive ? [9000] : [])]);
+    // ECS shifts the production traffic of a progressive deployment in a rule of the listener
+    // that serves it (HTTPS when there is one, HTTP then only redirects), and test traffic in one of the test listener.
+    const portOf = Object.fromEntries(resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener').map(([id, r]) => [id, r.Properties.Port]));
+    expectSame(`${at} listener rules`, resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::ListenerRule').map(([, r]) => portOf[r.Properties.ListenerArn?.Ref]).sort(),
+      progressive ? [https ? 443 : 80, 9000] : []);
     // A domain without certificateArn: the certificate that the stack requests (a reference).
     expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => (typeof c.CertificateArn === 'string' ? c.CertificateArn : 'requested'))),
       e.certificateArn ? [e.certificateArn] : e.domain ? ['requested'] : []);
@@ -328,7 +340,8 @@ export function consistencyProblems(g: Generated): string[] {
   const stages: any[] = pipeline.Stages ?? [];
   const stage = (name: string) => stages.find((st) => st.Name === name) ?? { Actions: [] };
   const action = (st: any, name: string) => st.Actions.find((a: any) => a.Name === name) ?? { Configuration: {} };
-  expectSame('pipeline stages', stages.map((st) => st.Name), ['Source', 'Build', 'UpdatePipeline', ...environments.map((e) => e.name)]);
+  expectSame('pipeline stages', stages.map((st) => st.Name),
+    ['Source', 'Build', 'UpdatePipeline', ...environments.flatMap((e) => [...(e.requireApproval ? [`Approve-${e.name}`] : []), e.name])]);
   expectSame('pipeline branch', stages[0]?.Actions[0]?.Configuration.BranchName, s.branch);
   // The pipeline reads these from the build's output artifact: buildspec.yml must put them there.
   const cloudAssembly = g.files['cdk.json'].output ?? 'cdk.out';
@@ -341,7 +354,8 @@ export function consistencyProblems(g: Generated): string[] {
     const st = stage(e.name);
     const qualified = `${s.serviceName}-${e.name}`;
     expectSame(`${e.name} stage actions`, st.Actions.map((a: any) => a.Name),
-      [...(e.requireApproval ? ['Approve'] : []), 'PinImage', 'DeployStack', 'Rollout', 'Verify', 'RecordImage']);
+      ['PinImage', 'DeployStack', 'Rollout', 'Verify', 'RecordImage']);
+    expectSame(`${e.name} stage on failure`, st.OnFailure, { Result: 'ROLLBACK' });
     const deploy = action(st, 'DeployStack').Configuration;
     expectSame(`${e.name} stage stack`, deploy.StackName, g.environments[i]?.stackName);
     expectSame(`${e.name} stage template`, deploy.TemplatePath, `Build::${cloudAssembly}/${path.basename(g.environments[i]?.templateFile ?? '')}`);
@@ -349,6 +363,10 @@ export function consistencyProblems(g: Generated): string[] {
     const rollout = action(st, 'Rollout');
     expectSame(`${e.name} rollout target`, [rollout.Configuration.ClusterName, rollout.Configuration.ServiceName], [qualified, qualified]);
     expectSame(`${e.name} rollout file`, rollout.Configuration.FileName ?? 'imagedefinitions.json', 'imagedefinitions.json');
+    const deployment = s.environments[i]?.deployment;
+    expectSame(`${e.name} rollout timeout`, rollout.Configuration.DeploymentTimeout, deployment?.rolloutTimeoutMinutes);
+    const ecsService = resourcesOfType(g.environments[i]?.template ?? { Resources: {} }, 'AWS::ECS::Service')[0]?.[1];
+    expectSame(`${e.name} deployment strategy`, ecsService?.Properties.DeploymentConfiguration?.Strategy ?? 'ROLLING', deployment?.strategy.replace('-', '_').toUpperCase());
     const roles = resourcesOfType(g.environments[i]?.template ?? { Resources: {} }, 'AWS::IAM::Role').map(([, r]) => r.Properties.RoleName);
     const deployRole = `${qualified}-ecs-deploy`;
     if (!roles.includes(deployRole)) out.push(`${qualified} has no role ${deployRole} for the pipeline's rollout`);

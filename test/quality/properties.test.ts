@@ -110,6 +110,24 @@ const pipelineLocation = fc.oneof(
   { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...HOSTILE_INPUTS.pipelineRegion) }), weight: 1 },
 ) as fc.Arbitrary<{ pipelineAccount?: unknown; pipelineRegion?: unknown }>;
 
+/** A valid deployment of each strategy, with random settings; linear's sometimes wait too long in all (rejected). */
+const deployment = fc.oneof(
+  fc.constant({ strategy: 'rolling' }),
+  fc.record({ strategy: fc.constant('blue-green'), bakeTimeMinutes: fc.integer({ min: 0, max: 45 }) }, { requiredKeys: ['strategy'] }),
+  fc.record({
+    strategy: fc.constant('canary'),
+    bakeTimeMinutes: fc.integer({ min: 0, max: 20 }),
+    canaryPercent: fc.integer({ min: 1, max: 199 }).map((n) => n / 2),
+    canaryBakeTimeMinutes: fc.integer({ min: 0, max: 25 }),
+  }, { requiredKeys: ['strategy'] }),
+  fc.record({
+    strategy: fc.constant('linear'),
+    bakeTimeMinutes: fc.integer({ min: 0, max: 15 }),
+    linearStepPercent: fc.integer({ min: 6, max: 200 }).map((n) => n / 2),
+    linearStepBakeTimeMinutes: fc.integer({ min: 0, max: 4 }),
+  }, { requiredKeys: ['strategy'] }),
+);
+
 const environmentName = fc.stringMatching(/^[a-z][a-z0-9]{0,7}(-[a-z0-9]{1,3})?$/).filter((n) => n.length >= 2 && n.length <= 16);
 
 /**
@@ -140,6 +158,7 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     domain: fc.option(domain, { nil: undefined, freq: 3 }),
     network: fc.option(network(region), { nil: undefined, freq: 3 }),
     alarms: fc.option(alarms, { nil: undefined, freq: 4 }),
+    deployment: fc.option(deployment, { nil: undefined, freq: 3 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
 }
 
@@ -232,6 +251,7 @@ const optionsArbitrary = fc.record({
   secrets: fc.option(option(secretMap, HOSTILE_INPUTS.secrets), { nil: undefined, freq: 2 }),
   secretsKeyArn: fc.option(option(keyArn, HOSTILE_INPUTS.secretsKeyArn), { nil: undefined, freq: 3 }),
   enableExecuteCommand: fc.option(option(fc.boolean(), HOSTILE_INPUTS.enableExecuteCommand), { nil: undefined, freq: 3 }),
+  deployment: fc.option(option(deployment, HOSTILE_INPUTS.deployment), { nil: undefined, freq: 3 }),
   placement,
 }).map(({ size: s, counts: c, placement: p, ...rest }) =>
   withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
@@ -265,7 +285,7 @@ function namesGivenOption(options: Record<string, any>, named: string): boolean 
       continue;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-    // A required field (an environment's name, a domain's or an existing VPC's fields) is named when it is missing.
+    // A required field (an environment's name, a domain's or an existing VPC's fields, a deployment's strategy) is named when it is missing.
     if (!(step in value)) return i === steps.length - 1 && (REQUIRED_FIELDS[parent] ?? []).includes(step);
     value = value[step];
     parent = step;
@@ -280,6 +300,7 @@ const REQUIRED_FIELDS: Record<string, string[]> = {
   // privateSubnetIds is required with private tasks.
   'vpc': ['vpcId', 'availabilityZones', 'publicSubnetIds', 'privateSubnetIds'],
   'source': ['connectionArn', 'repository'],
+  'deployment': ['strategy'],
 };
 
 test('the check of the option that an error names', () => {
@@ -303,6 +324,14 @@ test('the check of the option that an error names', () => {
   const maps = { environments: [{ name: 'a' }, { name: 'staging', secrets: { DB: 'x' } }] };
   expect(namesGivenOption(maps, 'environments[1].secrets.DB')).toBe(true);
   expect(['environments[1].secrets.API', 'environments[0].secrets.DB'].map((n) => namesGivenOption(maps, n))).toEqual([false, false]);
+  const deployments = {
+    deployment: {},
+    environments: [{ name: 'a', deployment: { strategy: 'canary', canaryPercent: 0 } }, { name: 'staging', deployment: {} }, {}],
+  };
+  expect(['environments[0].deployment.canaryPercent', 'environments[1].deployment.strategy', 'deployment.strategy', 'deployment']
+    .map((n) => namesGivenOption(deployments, n))).toEqual([true, true, true, true]);
+  expect(['environments[0].deployment.bakeTimeMinutes', 'environments[2].deployment.strategy', 'deployment.bakeTimeMinutes']
+    .map((n) => namesGivenOption(deployments, n))).toEqual([false, false, false]);
 });
 
 const seed = Number(process.env.QUALITY_SEED ?? Date.now() % 2 ** 31);
