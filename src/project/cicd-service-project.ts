@@ -15,6 +15,7 @@ import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
+import { UPGRADE_SCHEDULE_OFF } from '../shared/review-settings';
 import { EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 
@@ -318,6 +319,8 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     pipelineAccount: settings.pipelineAccount,
     pipelineRegion: settings.pipelineRegion,
     environments,
+    pullRequestBuilds: settings.pullRequestBuilds,
+    upgradeSchedule: settings.upgradeSchedule ?? UPGRADE_SCHEDULE_OFF,
   };
 }
 

@@ -181,4 +181,23 @@ export interface ServiceOptions {
    * @default - the region that `cdk deploy` runs with (the stacks are environment-agnostic)
    */
   readonly pipelineRegion?: string;
+
+  /**
+   * Whether every pull request on the CodeCommit repository is built and checked before merge: a
+   * pull request opened or updated runs `buildspec.yml` in "verify only" mode (the tests, the
+   * gates and the image build, nothing pushed), the result is posted on the pull request, and the
+   * pull request needs the build's approval to merge.
+   *
+   * @default true
+   */
+  readonly pullRequestBuilds?: boolean;
+
+  /**
+   * When a build upgrades the repository to the latest cicd-service-template and opens a pull
+   * request with the change: an EventBridge schedule expression, `cron(...)` with six fields or
+   * `rate(<n> <unit>)`, in UTC; or "off" for no scheduled upgrade.
+   *
+   * @default "cron(0 6 ? * MON *)" (Mondays, 06:00 UTC)
+   */
+  readonly upgradeSchedule?: string;
 }

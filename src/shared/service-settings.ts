@@ -1,5 +1,6 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
+import { resolveReviewSettings } from './review-settings';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -43,6 +44,8 @@ export const BUILD_ENV = {
   repositoryUri: 'REPOSITORY_URI',
   containerName: 'CONTAINER_NAME',
   accountId: 'AWS_ACCOUNT_ID',
+  /** "1" in pull request builds: the same checks, nothing pushed, no imagedefinitions.json. */
+  verifyOnly: 'VERIFY_ONLY',
 } as const;
 
 /** The CPU/memory pairs that Fargate accepts (linux, x86_64 and arm64), in MiB. */
@@ -101,6 +104,8 @@ export interface ServiceSettingsInput {
   readonly environments?: unknown;
   readonly pipelineAccount?: unknown;
   readonly pipelineRegion?: unknown;
+  readonly pullRequestBuilds?: unknown;
+  readonly upgradeSchedule?: unknown;
 }
 
 /**
@@ -152,6 +157,10 @@ export interface ServiceSettings {
   readonly pipelineAccount?: string;
   readonly pipelineRegion?: string;
   readonly environments: EnvironmentSettings[];
+  /** Whether pull requests are built and need the build's approval. */
+  readonly pullRequestBuilds: boolean;
+  /** The schedule of the template upgrade; undefined when it is off. */
+  readonly upgradeSchedule?: string;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -350,6 +359,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const environments = resolveEnvironments(input.environments, {
     serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion,
   });
+  const review = resolveReviewSettings(input);
 
   return {
     serviceName,
@@ -366,5 +376,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     pipelineAccount,
     pipelineRegion,
     environments,
+    ...review,
   };
 }
