@@ -161,15 +161,15 @@ const CODEBUILD_ENV = {
 
 /** What every build logs up to the tests, pipeline and pull request builds alike. */
 const CHECKS = [
-      'phase install',
-      'phase pre_build',
-      'aws ecr get-login-password --region eu-west-1',
-      'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com stdin=ecr-password',
-      'npm ci --no-audit --no-fund',
-      'npx projen check:managed',
-      'npx projen compile',
-      'phase build',
-      'npx projen test',
+  'phase install',
+  'phase pre_build',
+  'aws ecr get-login-password --region eu-west-1',
+  'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com stdin=ecr-password',
+  'npm ci --no-audit --no-fund',
+  'npx projen check:managed',
+  'npx projen compile',
+  'phase build',
+  'npx projen test',
 ];
 
 const pushes = (log: string[]) => log.filter((l) => l.startsWith('docker push'));
