@@ -11,7 +11,9 @@ import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
 import { createLogBucket } from './log-bucket';
 import { acknowledgeWildcards } from './nag-acknowledgments';
+import { PullRequestBuilds } from './pull-request-builds';
 import { resolveCicdService } from './resolve-cicd-service';
+import { ScheduledUpgrade } from './scheduled-upgrade';
 import { ServicePipeline } from './service-pipeline';
 import { BUILD_ENV, ENVIRONMENT_TAG_PREFIX, ServiceSettings } from '../shared/service-settings';
 
@@ -61,6 +63,10 @@ export class DeliveryStack extends Stack {
   public readonly pipeline: codepipeline.Pipeline;
   /** The stages of the pipeline and the functions its actions invoke. */
   public readonly servicePipeline: ServicePipeline;
+  /** The pull request builds, unless `pullRequestBuilds` is false. */
+  public readonly pullRequestBuilds?: PullRequestBuilds;
+  /** The scheduled template upgrade, unless `upgradeSchedule` is "off". */
+  public readonly scheduledUpgrade?: ScheduledUpgrade;
 
   /** @internal */
   public readonly _settings: ServiceSettings;
@@ -186,6 +192,19 @@ export class DeliveryStack extends Stack {
       buildProject: this.buildProject,
       selfTemplateFile: this.templateFile,
     });
+
+    // ---------------------------------------------------------------- pull requests and upgrades
+    const review = {
+      repository: this.repository, serviceName: name, buildImage: buildImageFor(settings.buildImage, arm), logRetention: resolved.logRetention,
+    };
+    if (settings.pullRequestBuilds) {
+      this.pullRequestBuilds = new PullRequestBuilds(this, 'PullRequestBuilds', {
+        ...review, computeType: resolved.buildComputeType, imageRepository: this.imageRepository, containerName: settings.containerName,
+      });
+    }
+    if (settings.upgradeSchedule) {
+      this.scheduledUpgrade = new ScheduledUpgrade(this, 'ScheduledUpgrade', { ...review, branch: settings.branch, schedule: settings.upgradeSchedule });
+    }
 
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'CloneUrlHttps', { value: this.repository.repositoryCloneUrlHttp, description: 'git clone over HTTPS' });

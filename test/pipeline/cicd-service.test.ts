@@ -27,7 +27,7 @@ describe('the stacks of the service', () => {
 
   test('resource counts: the pipeline stack and each environment\'s', () => {
     const counts = svc.base.all.map((s) => [s.stack.stackName, Object.keys(s.json.Resources).length]);
-    expect(counts).toEqual([['orders-pipeline', 43], ['orders-staging', 32], ['orders-production', 32]]);
+    expect(counts).toEqual([['orders-pipeline', 67], ['orders-staging', 32], ['orders-production', 32]]);
   });
 
   test('one environment is a one-line change, and three run in their order', () => {
