@@ -9,7 +9,7 @@ import { acknowledgeWildcards } from './nag-acknowledgments';
 export function acknowledgeProjectFindings(project: codebuild.Project, buildImage: codebuild.IBuildImage, what: string): void {
   Validations.of(project).acknowledge({
     id: 'AwsSolutions-CB4',
-    reason: `The ${what} build has no artifacts; its logs and reports use the AWS-managed keys.`,
+    reason: `The ${what} build writes no artifacts: there is nothing for a customer-managed key to encrypt.`,
   });
   if (!buildImage.imageId.startsWith('aws/codebuild/')) {
     Validations.of(project).acknowledge({

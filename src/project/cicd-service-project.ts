@@ -199,6 +199,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       environments: o.environments,
       pipelineAccount: o.pipelineAccount,
       pipelineRegion: o.pipelineRegion,
+      pullRequestBuilds: o.pullRequestBuilds,
+      upgradeSchedule: o.upgradeSchedule,
     });
   }
 

@@ -27,7 +27,8 @@ function namedPattern(option: string, whole: boolean): RegExp {
 describe('hostile input', () => {
   test('the tables cover every option of the service, and every field of an environment', () => {
     expect(Object.keys(HOSTILE_INPUTS).sort()).toEqual([
-      'branch', 'buildImage', 'containerPort', 'cpu', 'desiredCount', 'healthCheckPath', 'maxCount', 'memory', 'pipelineAccount', 'pipelineRegion', 'serviceName',
+      'branch', 'buildImage', 'containerPort', 'cpu', 'desiredCount', 'healthCheckPath', 'maxCount', 'memory', 'pipelineAccount', 'pipelineRegion',
+      'pullRequestBuilds', 'serviceName', 'upgradeSchedule',
     ]);
     const fields = new Set(HOSTILE_ENVIRONMENTS.map((c) => /^environments\[\d+\]\.(\w+)$/.exec(c.named)?.[1]).filter(Boolean));
     expect([...fields].sort()).toEqual(expect.arrayContaining(['account', 'certificateArn', 'cpu', 'desiredCount', 'maxCount', 'memory', 'name', 'region', 'requireApproval']));

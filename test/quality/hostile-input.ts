@@ -35,6 +35,10 @@ export const HOSTILE_INPUTS: Record<string, unknown[]> = {
   buildImage: [null, 42, '', 'Aws/CodeBuild', 'image:tag with space', 'a'.repeat(256), ...INJECTIONS],
   pipelineAccount: [null, 42, 123456789012, '', '12345678901', '1234567890123', 'abcdefghijkl', ' 123456789012', '1234-5678-9012', [], ...INJECTIONS],
   pipelineRegion: [null, 42, '', 'eu-west-9', 'EU-WEST-1', 'europe', 'eu-west-1 ', 'us-east-1a', ['eu-west-1'], ...INJECTIONS],
+  pullRequestBuilds: [null, 'true', 'false', 0, 1, 'yes', {}, []],
+  upgradeSchedule: [null, false, true, 0, '', 'OFF', 'weekly', 'rate(1 minute)', 'rate(5 minutes)', 'rate(1 days)', 'rate(0 days)',
+    'cron(* * * * ? *)', 'cron(0/5 * * * ? *)', 'cron(0 6 ? * MON)', 'cron(0 6 ? * MON *) ', `cron(0 6 ? * MON ${'1'.repeat(300)})`,
+    'cron(0 6 ? * MON *)\nrate(1 day)', 'cron(0 6 ? * MON $(id))', ...INJECTIONS],
 };
 
 /** An invalid `environments` value, the option path that its error names, and the other options it comes with. */

@@ -130,4 +130,12 @@ export const COMBINATIONS: Combination[] = [
       environments: Array.from({ length: 10 }, (_, i) => ({ name: `environment-${String.fromCharCode(97 + i)}abc`, requireApproval: i % 2 === 1 })),
     },
   },
+  {
+    name: 'template upgrade every day at 03:30, from a release branch, with pull request builds',
+    options: { upgradeSchedule: 'cron(30 3 * * ? *)', branch: 'release/v3' },
+  },
+  {
+    name: 'no pull request builds and no scheduled upgrade',
+    options: { pullRequestBuilds: false, upgradeSchedule: 'off' },
+  },
 ];

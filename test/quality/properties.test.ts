@@ -44,6 +44,12 @@ const size = fc.oneof(
   },
 );
 // maxCount below desiredCount now and then, which is invalid.
+const upgradeSchedule = fc.oneof(
+  fc.constant('off'),
+  fc.record({ minute: fc.integer({ min: 0, max: 59 }), hour: fc.integer({ min: 0, max: 23 }), day: fc.constantFrom('MON', 'FRI', 'SUN', 'MON-FRI') })
+    .map(({ minute, hour, day }) => `cron(${minute} ${hour} ? * ${day} *)`),
+  fc.integer({ min: 1, max: 30 }).map((n) => `rate(${n} ${n === 1 ? 'day' : 'days'})`),
+);
 const counts = fc.integer({ min: 1, max: 100 }).chain((desiredCount) => fc.oneof(
   { arbitrary: fc.integer({ min: desiredCount, max: 100 }), weight: 15 },
   { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 1 },
@@ -133,6 +139,8 @@ const optionsArbitrary = fc.record({
   branch: option(branch, HOSTILE_INPUTS.branch),
   buildImage: option(buildImage, HOSTILE_INPUTS.buildImage),
   qualityGates: option(gates, [{ cdkNag: 1 }]),
+  pullRequestBuilds: option(fc.boolean(), HOSTILE_INPUTS.pullRequestBuilds),
+  upgradeSchedule: option(upgradeSchedule, HOSTILE_INPUTS.upgradeSchedule),
   placement,
 }).map(({ size: s, counts: c, placement: p, ...rest }) =>
   withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
