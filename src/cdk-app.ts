@@ -13,5 +13,6 @@ export type { DeliveryStackProps } from './pipeline/delivery-stack';
 export { EnvironmentStack } from './pipeline/environment-stack';
 export type { EnvironmentStackProps } from './pipeline/environment-stack';
 export type { EnvironmentOptions, ServiceOptions } from './shared/service-options';
+export type { SourceOptions } from './shared/source-options';
 export { QualityGates } from './gates/quality-gates';
 export type { QualityGatesOptions } from './gates/quality-gates';

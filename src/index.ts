@@ -1,5 +1,6 @@
 export * from './project/cicd-service-project';
 export * from './shared/service-options';
+export * from './shared/source-options';
 export * from './pipeline/cicd-service';
 export * from './pipeline/cicd-service-props';
 export * from './pipeline/delivery-stack';

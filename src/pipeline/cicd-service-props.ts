@@ -9,7 +9,7 @@ import { ServiceOptions } from '../shared/service-options';
  */
 export interface CicdServiceProps extends ServiceOptions {
   /**
-   * Customer-managed KMS key for the CodeCommit repository.
+   * Customer-managed KMS key for the CodeCommit repository (not with `source`, which creates none).
    *
    * @default - the AWS-managed key `aws/codecommit`, at no cost. A customer-managed key costs about
    * 1 USD a month plus requests, and lets you control and audit its use in its key policy.

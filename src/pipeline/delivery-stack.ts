@@ -7,10 +7,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
 import { createLogBucket } from './log-bucket';
 import { acknowledgeWildcards } from './nag-acknowledgments';
+import { acknowledgeApprovalGrants, PipelineNotifications } from './notifications';
+import { createCodeCommitRepository } from './pipeline-source';
 import { PullRequestBuilds } from './pull-request-builds';
 import { resolveCicdService } from './resolve-cicd-service';
 import { ScheduledUpgrade } from './scheduled-upgrade';
@@ -30,7 +33,8 @@ export interface DeliveryStackProps extends StackProps {
 }
 
 /**
- * The delivery tools of the service: the CodeCommit repository, the ECR repository, the CodeBuild
+ * The delivery tools of the service: the CodeCommit repository (unless `source` names a
+ * repository reached through a connection), the ECR repository, the CodeBuild
  * project that tests the repository and builds the image, and the pipeline that delivers every
  * push to the environments (`ServicePipeline`). It is the one stack deployed from a laptop
  * (`npx projen deploy`); the pipeline deploys every later change of it, and every environment's
@@ -43,8 +47,8 @@ export interface DeliveryStackProps extends StackProps {
  * objects after `artifactRetentionDays`.
  */
 export class DeliveryStack extends Stack {
-  /** The source repository. */
-  public readonly repository: codecommit.Repository;
+  /** The CodeCommit repository of the source; absent when `source` names a connection's repository. */
+  public readonly repository?: codecommit.Repository;
   /** The image repository. */
   public readonly imageRepository: ecr.Repository;
   /** The project that runs `buildspec.yml`. */
@@ -63,9 +67,11 @@ export class DeliveryStack extends Stack {
   public readonly pipeline: codepipeline.Pipeline;
   /** The stages of the pipeline and the functions its actions invoke. */
   public readonly servicePipeline: ServicePipeline;
-  /** The pull request builds, unless `pullRequestBuilds` is false. */
+  /** The topic of the pipeline's runs, its approvals and the alarms of the environments in this account. */
+  public readonly notificationTopic: sns.ITopic;
+  /** The pull request builds, unless `pullRequestBuilds` is false (always with a connection source). */
   public readonly pullRequestBuilds?: PullRequestBuilds;
-  /** The scheduled template upgrade, unless `upgradeSchedule` is "off". */
+  /** The scheduled template upgrade, unless `upgradeSchedule` is "off" (always with a connection source). */
   public readonly scheduledUpgrade?: ScheduledUpgrade;
 
   /** @internal */
@@ -113,12 +119,7 @@ export class DeliveryStack extends Stack {
     });
 
     // ---------------------------------------------------------------- source
-    this.repository = new codecommit.Repository(this, 'Repository', {
-      repositoryName: name,
-      description: `Source of ${name}`,
-      kmsKey: resolved.sourceEncryptionKey,
-    });
-    this.repository.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.repository = createCodeCommitRepository(this, settings, resolved.sourceEncryptionKey);
 
     // ---------------------------------------------------------------- images
     this.imageRepository = this.createImageRepository(settings, resolved.imagesToKeep, resolved.imageEncryptionKey);
@@ -184,6 +185,8 @@ export class DeliveryStack extends Stack {
       // When the self-update changes the pipeline, the run starts again on the new definition.
       restartExecutionOnUpdate: true,
     });
+    const notifications = new PipelineNotifications(this, 'Notifications', { pipeline: this.pipeline, settings });
+    this.notificationTopic = notifications.topic;
     this.servicePipeline = new ServicePipeline(this, 'Delivery', {
       pipeline: this.pipeline,
       service: props.service,
@@ -191,25 +194,29 @@ export class DeliveryStack extends Stack {
       imageRepository: this.imageRepository,
       buildProject: this.buildProject,
       selfTemplateFile: this.templateFile,
+      notificationTopic: this.notificationTopic,
     });
+    acknowledgeApprovalGrants(this.pipeline, settings, notifications);
 
     // ---------------------------------------------------------------- pull requests and upgrades
-    const review = {
-      repository: this.repository, serviceName: name, buildImage: buildImageFor(settings.buildImage, arm), logRetention: resolved.logRetention,
-    };
-    if (settings.pullRequestBuilds) {
-      this.pullRequestBuilds = new PullRequestBuilds(this, 'PullRequestBuilds', {
-        ...review, computeType: resolved.buildComputeType, imageRepository: this.imageRepository, containerName: settings.containerName,
-      });
-    }
-    if (settings.upgradeSchedule) {
-      this.scheduledUpgrade = new ScheduledUpgrade(this, 'ScheduledUpgrade', { ...review, branch: settings.branch, schedule: settings.upgradeSchedule });
+    // Both need the CodeCommit repository: the settings switch them off with a connection source.
+    if (this.repository) {
+      const review = {
+        repository: this.repository, serviceName: name, buildImage: buildImageFor(settings.buildImage, arm), logRetention: resolved.logRetention,
+      };
+      if (settings.pullRequestBuilds) {
+        this.pullRequestBuilds = new PullRequestBuilds(this, 'PullRequestBuilds', {
+          ...review, computeType: resolved.buildComputeType, imageRepository: this.imageRepository, containerName: settings.containerName,
+        });
+      }
+      if (settings.upgradeSchedule) {
+        this.scheduledUpgrade = new ScheduledUpgrade(this, 'ScheduledUpgrade', {
+          ...review, branch: settings.branch, schedule: settings.upgradeSchedule, notificationTopic: this.notificationTopic,
+        });
+      }
     }
 
     // ---------------------------------------------------------------- outputs
-    new CfnOutput(this, 'CloneUrlHttps', { value: this.repository.repositoryCloneUrlHttp, description: 'git clone over HTTPS' });
-    new CfnOutput(this, 'CloneUrlSsh', { value: this.repository.repositoryCloneUrlSsh, description: 'git clone over SSH' });
-    new CfnOutput(this, 'CloneUrlGrc', { value: this.repository.repositoryCloneUrlGrc, description: 'git clone with git-remote-codecommit' });
     new CfnOutput(this, 'ImageRepositoryUri', { value: this.imageRepository.repositoryUri });
     new CfnOutput(this, 'PipelineName', { value: this.pipeline.pipelineName });
 

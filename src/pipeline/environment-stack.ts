@@ -1,5 +1,6 @@
 import { Arn, ArnFormat, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,12 +8,20 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
+import { containerConfiguration } from './container-configuration';
 import { EcsDeployRole } from './ecs-deploy-role';
+import { enableExecuteCommand } from './execute-command';
 import { logLoadBalancerAccess } from './load-balancer-access-logs';
 import { createLogBucket } from './log-bucket';
+import { environmentTopic } from './notifications';
 import { resolveCicdService } from './resolve-cicd-service';
+import { ServiceAlarms } from './service-alarms';
+import { ServiceDashboard } from './service-dashboard';
+import { ServiceDomain } from './service-domain';
+import { ServiceNetwork } from './service-network';
 import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
 
 /** Properties of `EnvironmentStack`. */
@@ -40,7 +49,7 @@ export class EnvironmentStack extends Stack {
   /** The environment's settings. @internal */
   public readonly _environment: EnvironmentSettings;
   /** The VPC of the load balancer and the tasks. */
-  public readonly vpc: ec2.Vpc;
+  public readonly vpc: ec2.IVpc;
   /** Bucket of the load balancer's access logs and the VPC's flow logs. */
   public readonly logBucket: s3.Bucket;
   /** The ECS cluster. */
@@ -59,6 +68,12 @@ export class EnvironmentStack extends Stack {
   public readonly deployRole: iam.Role;
   /** The URL of the service (`http://` or `https://` and the load balancer's DNS name). */
   public readonly serviceUrl: string;
+  /** The alarms that roll a deployment back (`<service>-<environment>-<what>`). */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** The topic that the alarms tell: the service's, or in another account than the pipeline's, the environment's own. */
+  public readonly notificationTopic: sns.ITopic;
+  /** The environment's CloudWatch dashboard, named after its stack. */
+  public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     const resolved = resolveCicdService(props.service);
@@ -82,18 +97,8 @@ export class EnvironmentStack extends Stack {
       reason: 'This bucket receives the access logs of the load balancer and the VPC flow logs; logging its own access would need one more bucket.',
     });
 
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
-      // Nothing uses the default security group; restricting it would add a custom resource.
-      restrictDefaultSecurityGroup: false,
-    });
-    this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toS3(this.logBucket, 'vpc-flow-logs/'),
-      // Rejected connections only: they are the ones worth auditing, and they keep the log small.
-      trafficType: ec2.FlowLogTrafficType.REJECT,
-    });
+    const network = new ServiceNetwork(this, { network: environment.network, flowLogBucket: this.logBucket });
+    this.vpc = network.vpc;
 
     const albSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: this.vpc,
@@ -101,7 +106,7 @@ export class EnvironmentStack extends Stack {
       allowAllOutbound: false,
     });
     albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet');
-    if (environment.certificateArn) albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
+    if (environment.certificateArn || environment.domain) albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
     Validations.of(albSecurityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
       reason: 'The load balancer serves a public web service: it accepts HTTP(S) from any address.',
@@ -149,6 +154,7 @@ export class EnvironmentStack extends Stack {
       essential: true,
       portMappings: [{ containerPort: settings.containerPort, protocol: ecs.Protocol.TCP }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.serviceLogGroup, streamPrefix: settings.serviceName }),
+      ...containerConfiguration(environment.runtime, this.taskDefinition),
     });
     const executionPolicy = this.taskDefinition.obtainExecutionRole().node.tryFindChild('DefaultPolicy');
     if (executionPolicy) {
@@ -163,23 +169,29 @@ export class EnvironmentStack extends Stack {
       serviceName: environment.ecsServiceName,
       taskDefinition: this.taskDefinition,
       desiredCount: environment.desiredCount,
-      assignPublicIp: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      assignPublicIp: network.assignPublicIp,
+      vpcSubnets: network.taskSubnets,
       securityGroups: [serviceSecurityGroup],
       circuitBreaker: { rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       healthCheckGracePeriod: Duration.seconds(60),
+      // By name: aws-cdk-lib drops alarms enabled after construction (aws-cdk#36308).
+      deploymentAlarms: { alarmNames: Object.values(environment.alarms.names), behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
     });
+    if (environment.runtime.enableExecuteCommand) enableExecuteCommand(this, environment, resolved.logRetention);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
       internetFacing: true,
       securityGroup: albSecurityGroup,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      vpcSubnets: network.loadBalancerSubnets,
       dropInvalidHeaderFields: true,
     });
     logLoadBalancerAccess(this.loadBalancer, this.logBucket, 'load-balancer');
+    const domain = environment.domain && new ServiceDomain(this, 'Domain', {
+      domain: environment.domain, certificateArn: environment.certificateArn, loadBalancer: this.loadBalancer,
+    });
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: this.vpc,
@@ -202,7 +214,21 @@ export class EnvironmentStack extends Stack {
     }));
     serviceSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port from the load balancer');
     albSecurityGroup.addEgressRule(serviceSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port of the tasks');
-    this.serviceUrl = this.addListeners(environment);
+    this.serviceUrl = this.addListeners(environment, domain);
+
+    this.notificationTopic = environmentTopic(this, settings, environment);
+    const monitored = {
+      loadBalancer: this.loadBalancer,
+      targetGroups: [this.targetGroup],
+      clusterName: environment.clusterName,
+      serviceName: environment.ecsServiceName,
+    };
+    this.alarms = new ServiceAlarms(this, 'Alarms', { ...monitored, alarms: environment.alarms, topic: this.notificationTopic }).all;
+    // The service names its alarms: they exist before its first deployment.
+    this.service.node.addDependency(...this.alarms);
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      ...monitored, dashboardName: environment.stackName, taskFamily: environment.taskFamily, alarms: this.alarms, thresholds: environment.alarms,
+    }).dashboard;
 
     const scaling = this.service.autoScaleTaskCount({ minCapacity: environment.desiredCount, maxCapacity: environment.maxCount });
     scaling.scaleOnCpuUtilization('CpuScaling', {
@@ -234,14 +260,18 @@ export class EnvironmentStack extends Stack {
     return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
   }
 
-  /** The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL. */
-  private addListeners(environment: EnvironmentSettings): string {
-    if (environment.certificateArn) {
+  /** The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL (the domain's, if any). */
+  private addListeners(environment: EnvironmentSettings, domain: ServiceDomain | undefined): string {
+    const certificate = domain?.certificate
+      ?? (environment.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', environment.certificateArn) : undefined);
+    if (certificate) {
       this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [acm.Certificate.fromCertificateArn(this, 'Certificate', environment.certificateArn)],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        certificates: [certificate],
+        // The policy the ELB console picks today: TLS 1.3 and 1.2 with strong ciphers only, and
+        // hybrid post-quantum key exchange for the clients that offer it.
+        sslPolicy: elbv2.SslPolicy.TLS13_12_RES_PQ,
         defaultTargetGroups: [this.targetGroup],
         open: false,
       });
@@ -250,7 +280,7 @@ export class EnvironmentStack extends Stack {
         open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
-      return `https://${this.loadBalancer.loadBalancerDnsName}`;
+      return domain?.url ?? `https://${this.loadBalancer.loadBalancerDnsName}`;
     }
     this.loadBalancer.addListener('Http', {
       port: 80,

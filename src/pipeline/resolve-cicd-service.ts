@@ -2,7 +2,7 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CicdServiceProps } from './cicd-service-props';
-import { integerOption, resolveServiceSettings, ServiceSettings } from '../shared/service-settings';
+import { integerOption, InvalidOptionError, resolveServiceSettings, ServiceSettings } from '../shared/service-settings';
 
 /** `CicdServiceProps` validated, with every default applied. */
 export interface ResolvedCicdService {
@@ -19,8 +19,13 @@ export interface ResolvedCicdService {
 /** Validates `props` (any value may come from JavaScript, Python or Java) and applies the defaults. */
 export function resolveCicdService(props: CicdServiceProps): ResolvedCicdService {
   const p = (props ?? {}) as unknown as Record<string, unknown>;
+  const settings = resolveServiceSettings(p);
+  if (settings.source && props.sourceEncryptionKey !== undefined) {
+    // The key would encrypt a CodeCommit repository that a connection source does not create.
+    throw new InvalidOptionError('sourceEncryptionKey', props.sourceEncryptionKey, 'no key when source names a connection\'s repository (the key is for the CodeCommit repository)');
+  }
   return {
-    settings: resolveServiceSettings(p),
+    settings,
     imagesToKeep: integerOption('imagesToKeep', p.imagesToKeep, 20, 1, 1000),
     artifactRetentionDays: integerOption('artifactRetentionDays', p.artifactRetentionDays, 30, 1, 3650),
     targetCpuUtilization: integerOption('targetCpuUtilization', p.targetCpuUtilization, 60, 10, 90),

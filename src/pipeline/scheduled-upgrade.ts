@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as notifications from 'aws-cdk-lib/aws-codestarnotifications';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeProjectFindings } from './build-project-findings';
 import { UPGRADE_BRANCH_PREFIX } from '../shared/review-settings';
@@ -23,6 +25,13 @@ export interface ScheduledUpgradeProps {
   readonly buildImage: codebuild.IBuildImage;
   /** Retention of the project's log group. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * The topic told about each upgrade that stops (a failed build), through a CodeStar
+   * Notifications rule `<service>-template-upgrade-failed`.
+   *
+   * @default - none: the reason is in the build's log only
+   */
+  readonly notificationTopic?: sns.ITopic;
 }
 
 /**
@@ -30,14 +39,16 @@ export interface ScheduledUpgradeProps {
  * the dependencies and runs `cicd-service-upgrade` (this package's command), which runs
  * `npx projen upgrade` and, when anything changed, pushes `template-upgrade/<version>` and opens a
  * pull request. Its role may push to branches under `template-upgrade/` only and open pull
- * requests; it cannot merge. An upgrade that stops fails the build, with the reason in its log:
- * `project.onBuildFailed(...)` is where a notification subscribes.
+ * requests; it cannot merge. An upgrade that stops fails the build, with the reason in its log,
+ * and `notificationTopic` is told.
  */
 export class ScheduledUpgrade extends Construct {
   /** The upgrade's project. */
   public readonly project: codebuild.Project;
   /** The schedule's rule. */
   public readonly rule: events.Rule;
+  /** The notification rule of the failed upgrades, when there is a `notificationTopic`. */
+  public readonly failureNotification?: notifications.INotificationRule;
 
   constructor(scope: Construct, id: string, props: ScheduledUpgradeProps) {
     super(scope, id);
@@ -92,5 +103,12 @@ export class ScheduledUpgrade extends Construct {
       schedule: events.Schedule.expression(props.schedule),
       targets: [new targets.CodeBuildProject(this.project)],
     });
+    if (props.notificationTopic) {
+      // CodeStar Notifications publishes as the pipeline's runs do, so the topic's policy and key
+      // policy need nothing more than what the pipeline's notification rule has.
+      this.failureNotification = this.project.notifyOnBuildFailed('Failed', props.notificationTopic, {
+        notificationRuleName: `${props.serviceName}-template-upgrade-failed`,
+      });
+    }
   }
 }

@@ -5,12 +5,14 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as codepipeline_actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BootstrapRoles, roleArn } from './bootstrap-roles';
 import { CicdServiceProps } from './cicd-service-props';
 import { EcsRolloutAction } from './ecs-rollout-action';
 import { acknowledgeWildcards } from './nag-acknowledgments';
 import { PipelineFunction } from './pipeline-function';
+import { addSourceTrigger, createSourceAction } from './pipeline-source';
 import { resolveCicdService } from './resolve-cicd-service';
 import { EnvironmentSettings, ServiceSettings } from '../shared/service-settings';
 
@@ -29,20 +31,27 @@ export interface ServicePipelineProps {
   readonly pipeline: codepipeline.Pipeline;
   /** The service, as `CicdService` was given it. */
   readonly service: CicdServiceProps;
-  /** The source repository. */
-  readonly repository: codecommit.IRepository;
+  /** The CodeCommit repository of the source; absent when `source` names a connection's repository. */
+  readonly repository?: codecommit.IRepository;
   /** The image repository. */
   readonly imageRepository: ecr.IRepository;
   /** The project that runs `buildspec.yml`. */
   readonly buildProject: codebuild.IProject;
   /** The template file of the stack that holds the pipeline, in the cloud assembly. */
   readonly selfTemplateFile: string;
+  /**
+   * Topic that each approval notifies when it starts waiting.
+   *
+   * @default - approvals notify nobody
+   */
+  readonly notificationTopic?: sns.ITopic;
 }
 
 /**
  * The stages of the service's pipeline:
  *
- * 1. Source: the push to the branch.
+ * 1. Source: the push to the branch (of the CodeCommit repository, or of the repository that
+ *    `source` reaches through a connection, when the push changes more than `excludedPaths`).
  * 2. Build: `buildspec.yml` tests the repository, synthesizes the CDK app, builds and pushes the
  *    image, and writes `imagedefinitions.json`.
  * 3. UpdatePipeline: the pipeline's own stack from this commit's templates; when that changes
@@ -94,17 +103,9 @@ export class ServicePipeline extends Construct {
 
     const sourceOutput = new codepipeline.Artifact('Source');
     this.buildOutput = new codepipeline.Artifact('Build');
-    pipeline.addStage({
-      stageName: 'Source',
-      actions: [new codepipeline_actions.CodeCommitSourceAction({
-        actionName: 'CodeCommit',
-        repository: props.repository,
-        branch: settings.branch,
-        output: sourceOutput,
-        trigger: codepipeline_actions.CodeCommitTrigger.EVENTS,
-        variablesNamespace: 'Source',
-      })],
-    });
+    const source = createSourceAction(settings, props.repository, sourceOutput);
+    pipeline.addStage({ stageName: 'Source', actions: [source.action] });
+    addSourceTrigger(pipeline, settings, source);
     if (resolved.sourceEncryptionKey) {
       // Reading a repository encrypted with a customer-managed key needs the key.
       for (const child of pipeline.node.findChild('Source').node.findAll()) {
@@ -119,6 +120,7 @@ export class ServicePipeline extends Construct {
         input: sourceOutput,
         outputs: [this.buildOutput],
         variablesNamespace: BUILD_NAMESPACE,
+        environmentVariables: source.buildVariables,
       })],
     });
 
@@ -132,18 +134,18 @@ export class ServicePipeline extends Construct {
     for (const environment of settings.environments) {
       previousUrl = this.addEnvironmentStage(props, settings, environment, previousUrl);
     }
-    this.acknowledgeFindings(pipeline, settings);
+    this.acknowledgeFindings(pipeline, settings, source.actionName);
   }
 
   /** The cdk-nag findings of aws-cdk-lib's pipeline roles that remain by design, each on the policy that carries it. */
-  private acknowledgeFindings(pipeline: codepipeline.Pipeline, settings: ServiceSettings): void {
+  private acknowledgeFindings(pipeline: codepipeline.Pipeline, settings: ServiceSettings, sourceAction: string): void {
     const stack = Stack.of(this);
     const bucket = `<${stack.getLogicalId(pipeline.artifactBucket.node.defaultChild as CfnElement)}.Arn>`;
     const bucketFindings = ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', `Resource::${bucket}/*`];
     const keyFindings = pipeline.artifactBucket.encryptionKey ? ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'] : [];
     const bucketReason = 'aws-cdk-lib grants the pipeline and its source action read/write on the objects of the pipeline\'s own artifact bucket (and its key) only';
     acknowledgeWildcards(pipeline.role.node.findChild('DefaultPolicy'), bucketReason, [...bucketFindings, ...keyFindings]);
-    acknowledgeWildcards(policyOf(pipeline.node.findChild('Source').node.findChild('CodeCommit')), bucketReason, [...bucketFindings, ...keyFindings]);
+    acknowledgeWildcards(policyOf(pipeline.node.findChild('Source').node.findChild(sourceAction)), bucketReason, [...bucketFindings, ...keyFindings]);
     const invocations: Array<[string, PipelineFunction]> = [['PinImage', this.tagImageFunction], ['RecordImage', this.tagImageFunction], ['Verify', this.verifyFunction]];
     for (const environment of settings.environments) {
       for (const [action, fn] of invocations) {
@@ -176,6 +178,7 @@ export class ServicePipeline extends Construct {
           ? `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}? It runs at the link.`
           : `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}?`,
         externalEntityLink: previousUrl,
+        notificationTopic: props.notificationTopic,
         runOrder: 1,
       }));
     }

@@ -3,6 +3,7 @@ import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
 import { NodeRelease } from '../shared/node-versions';
 import { BUILD_ENV, InvalidOptionError, ServiceSettings } from '../shared/service-settings';
+import { SOURCE_COMMIT_ENV } from '../shared/source-settings';
 
 /** The phases of `buildspec.yml` that take extra commands, by option key. */
 export const BUILDSPEC_PHASES = {
@@ -71,6 +72,9 @@ export class BuildSpec extends Component {
     const view = {
       ...settings,
       env: BUILD_ENV,
+      commitIdEnv: SOURCE_COMMIT_ENV,
+      // The shell expansion of the commit ID: a "${" in the template would open a mustache tag.
+      commitId: `\${${SOURCE_COMMIT_ENV}:-$CODEBUILD_RESOLVED_SOURCE_VERSION}`,
       nodeRuntime: context.node.codebuildRuntime,
       // Quoted: cdk.json's output folder is the user's to name.
       cdkOutFiles: JSON.stringify(`${context.cdkOut}/**/*`),

@@ -14,10 +14,14 @@ import { TemplateRenderer } from './template-renderer';
 import { UnchangedFileTimes } from './unchanged-file-times';
 import { QualityGates, QualityGatesOptions } from '../gates/quality-gates';
 import { RepositoryGates } from '../gates/repository-gates';
+import { ALARM_DEFAULTS } from '../shared/alarm-settings';
+import { domainOptionsInOrder } from '../shared/domain-settings';
+import { networkOptionsInOrder } from '../shared/network-settings';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
 import { UPGRADE_SCHEDULE_OFF } from '../shared/review-settings';
-import { EnvironmentOptions, ServiceOptions } from '../shared/service-options';
+import { AlarmOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
+import { SourceOptions } from '../shared/source-options';
 
 /** The npm name of this package, as the generated repository depends on it. */
 const PACKAGE_NAME = 'cicd-service-template';
@@ -60,7 +64,9 @@ export interface CicdServiceOptions extends ServiceOptions {
    * Extra environment variables of the runtime image (`ENV` in the Dockerfile). Names are letters,
    * digits and underscores, other than PORT, NODE_ENV, PATH, HOME, NODE_OPTIONS and SERVICE_VERSION; values are
    * printable characters without quotes, backslashes, "$", backticks or line breaks. Do not put
-   * secrets here: they would be readable in the image.
+   * secrets here: they would be readable in the image. The values are the same in every
+   * environment: for configuration per environment use `environment` (the task definition's
+   * variables, which override these), and `secrets` for secrets.
    *
    * @default - none
    */
@@ -146,8 +152,8 @@ export interface CicdServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOpt
 
 /**
  * A containerized service on AWS with its CI/CD pipeline: a sample HTTP service, its Dockerfile and
- * `buildspec.yml`, and a CDK app that deploys `CicdService`: a pipeline stack (CodeCommit, CodeBuild,
- * ECR, CodePipeline) and one ECS Fargate stack per environment.
+ * `buildspec.yml`, and a CDK app that deploys `CicdService`: a pipeline stack (CodeCommit or a
+ * CodeConnections source, CodeBuild, ECR, CodePipeline) and one ECS Fargate stack per environment.
  *
  * @pjid cicd-service
  */
@@ -199,6 +205,14 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       environments: o.environments,
       pipelineAccount: o.pipelineAccount,
       pipelineRegion: o.pipelineRegion,
+      network: o.network,
+      environment: o.environment,
+      secrets: o.secrets,
+      secretsKeyArn: o.secretsKeyArn,
+      enableExecuteCommand: o.enableExecuteCommand,
+      source: o.source,
+      alarms: o.alarms,
+      notifications: o.notifications,
       pullRequestBuilds: o.pullRequestBuilds,
       upgradeSchedule: o.upgradeSchedule,
     });
@@ -307,6 +321,10 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     cpu: e.cpu,
     memory: e.memory,
     certificateArn: e.certificateArn,
+    domain: domainOptionsInOrder(e.domain),
+    network: networkOptionsInOrder(e.network),
+    ...runtimeOptionsOf(e),
+    alarms: inDeclarationOrder(e.alarms),
   }));
   return {
     serviceName: settings.serviceName,
@@ -321,8 +339,45 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     pipelineAccount: settings.pipelineAccount,
     pipelineRegion: settings.pipelineRegion,
     environments,
+    network: networkOptionsInOrder(options.network),
+    ...runtimeOptionsOf(options),
+    source: sourceOptionsOf(options, settings),
+    alarms: inDeclarationOrder(options.alarms),
+    notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
     pullRequestBuilds: settings.pullRequestBuilds,
     upgradeSchedule: settings.upgradeSchedule ?? UPGRADE_SCHEDULE_OFF,
+  };
+}
+
+/** `source` as `.projenrc.ts` gave it, its fields in the order `SourceOptions` declares them. */
+/** Alarm thresholds in the order AlarmOptions declares them (see serviceOptionsOf). */
+function inDeclarationOrder(alarms: AlarmOptions | undefined): AlarmOptions | undefined {
+  if (alarms === undefined) return undefined;
+  const given = alarms as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(ALARM_DEFAULTS).map((k) => [k, given[k]])) as AlarmOptions;
+}
+
+function sourceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceSettings): SourceOptions | undefined {
+  if (!settings.source) return undefined;
+  return {
+    connectionArn: settings.source.connectionArn,
+    repository: settings.source.repository,
+    excludedPaths: options.source?.excludedPaths,
+  };
+}
+
+/**
+ * The runtime options of the service or of one environment as the settings file carries them
+ * (validated by then): the maps sorted by name, since a Java map has no order of its own.
+ */
+function runtimeOptionsOf(options: ServiceOptions | EnvironmentOptions): Pick<ServiceOptions, 'environment' | 'secrets' | 'secretsKeyArn' | 'enableExecuteCommand'> {
+  const sorted = (map?: { [name: string]: string }) => (map === undefined ? undefined
+    : Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return {
+    environment: sorted(options.environment),
+    secrets: sorted(options.secrets),
+    secretsKeyArn: options.secretsKeyArn,
+    enableExecuteCommand: options.enableExecuteCommand,
   };
 }
 

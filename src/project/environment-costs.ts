@@ -13,6 +13,8 @@ export const LIST_PRICES_USD = {
   loadBalancerHour: 0.0225,
   /** A public IPv4 address, per hour. */
   publicIpv4Hour: 0.005,
+  /** A NAT gateway, per hour, before the data it processes (0.045 USD per GB). */
+  natGatewayHour: 0.045,
 } as const;
 
 /** Hours in an average month, as AWS's monthly estimates count them. */
@@ -25,10 +27,19 @@ export interface EnvironmentCost {
   readonly tasks: string;
   /** The load balancer's hourly charge (capacity units come on top with traffic). */
   readonly loadBalancer: string;
-  /** Public IPv4 addresses: the load balancer's two (one per Availability Zone) and one per task. */
+  /**
+   * Public IPv4 addresses: the load balancer's (one per Availability Zone), one per task when the
+   * tasks are public, one per NAT gateway.
+   */
   readonly publicIpv4: string;
   /** Public IPv4 addresses counted. */
   readonly publicIpv4Count: number;
+  /** Which addresses were counted, in words ("the load balancer's two and one per task"). */
+  readonly publicIpv4Detail: string;
+  /** The hourly charge of the NAT gateways that the stack creates. */
+  readonly natGateways: string;
+  /** NAT gateways that the stack creates. */
+  readonly natGatewayCount: number;
   /** The sum of the lines above. */
   readonly total: string;
 }
@@ -38,8 +49,13 @@ export function environmentCost(environment: EnvironmentSettings): EnvironmentCo
   const perTaskHour = (environment.cpu / 1024) * LIST_PRICES_USD.fargateVcpuHour + (environment.memory / 1024) * LIST_PRICES_USD.fargateGbHour;
   const tasks = perTaskHour * environment.desiredCount * HOURS_PER_MONTH;
   const loadBalancer = LIST_PRICES_USD.loadBalancerHour * HOURS_PER_MONTH;
-  const publicIpv4Count = 2 + environment.desiredCount;
+  const network = environment.network;
+  const publicTasks = network.taskSubnets === 'public' ? environment.desiredCount : 0;
+  const natGatewayCount = network.natGateways;
+  // Each NAT gateway holds an Elastic IP address, which is charged like any public IPv4 address.
+  const publicIpv4Count = network.zoneCount + publicTasks + natGatewayCount;
   const publicIpv4 = publicIpv4Count * LIST_PRICES_USD.publicIpv4Hour * HOURS_PER_MONTH;
+  const natGateways = natGatewayCount * LIST_PRICES_USD.natGatewayHour * HOURS_PER_MONTH;
   const usd = (n: number) => n.toFixed(2);
   return {
     name: environment.name,
@@ -47,6 +63,18 @@ export function environmentCost(environment: EnvironmentSettings): EnvironmentCo
     loadBalancer: usd(loadBalancer),
     publicIpv4: usd(publicIpv4),
     publicIpv4Count,
-    total: usd(tasks + loadBalancer + publicIpv4),
+    publicIpv4Detail: addressesInWords(network.zoneCount, publicTasks > 0, natGatewayCount),
+    natGateways: usd(natGateways),
+    natGatewayCount,
+    total: usd(tasks + loadBalancer + natGateways + publicIpv4),
   };
+}
+
+const NUMBERS = ['none', 'one', 'two', 'three', 'four', 'five', 'six'];
+
+function addressesInWords(loadBalancer: number, publicTasks: boolean, natGateways: number): string {
+  const parts = [`the load balancer's ${NUMBERS[loadBalancer]}`];
+  if (publicTasks) parts.push('one per task');
+  if (natGateways > 0) parts.push(natGateways === 1 ? 'the NAT gateway\'s one' : 'one per NAT gateway');
+  return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }

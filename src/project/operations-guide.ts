@@ -1,4 +1,5 @@
 import { Component, Project } from 'projen';
+import { environmentAccess } from './environment-access';
 import { environmentCost } from './environment-costs';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
@@ -76,9 +77,19 @@ export class OperationsGuide extends Component {
         ...e,
         where: e.account || e.region ? `${e.account ?? 'the pipeline\'s account'}, ${e.region ?? 'the pipeline\'s region'}` : 'as the pipeline',
         approval: e.requireApproval ? 'yes' : 'no',
+        ...environmentAccess(e),
+        notificationTopic: e.account !== undefined && e.account !== this.settings.pipelineAccount
+          ? `${e.stackName}-notifications` : this.settings.notifications.topicArn ?? this.settings.notifications.topicName,
       })),
+      notificationTopicName: this.settings.notifications.topicName,
+      notificationTopicArn: this.settings.notifications.topicArn,
+      notificationEmails: this.settings.notifications.emails.map((e) => `\`${e}\``).join(', '),
       costs: this.settings.environments.map(environmentCost),
+      excludedList: excludedList(this.settings),
       crossAccount: this.settings.environments.some((e) => e.account !== undefined && e.account !== this.settings.pipelineAccount),
+      domains: this.settings.environments.some((e) => e.domain !== undefined),
+      natGateways: this.settings.environments.some((e) => e.network.natGateways > 0),
+      existingVpc: this.settings.environments.some((e) => e.network.vpc !== undefined),
       diagram: pipelineDiagram(this.settings),
       nodeVersion: this.nodeRelease.major,
       files: this.ownership.rows(),
@@ -88,6 +99,11 @@ export class OperationsGuide extends Component {
       validationInGateOnly: this.project.components.some((c) => c instanceof RepositoryGates && c.validationInGateOnly),
     }));
   }
+}
+
+/** The patterns whose changes alone do not start the pipeline, as Markdown; empty for none. */
+function excludedList(settings: ServiceSettings): string {
+  return (settings.source?.excludedPaths ?? []).map((p) => `\`${p}\``).join(', ');
 }
 
 /** The lines of the Mermaid flowchart of the pipeline: its stages, and each environment after its approval. */

@@ -2,10 +2,11 @@ import { Component, Project } from 'projen';
 import { FileOwnership } from './managed-files';
 import { TemplateRenderer } from './template-renderer';
 import { NodeRelease } from '../shared/node-versions';
+import { IMAGE_VARIABLES } from '../shared/runtime-configuration';
 import { InvalidOptionError, ServiceSettings } from '../shared/service-settings';
 
 /** Variables the Dockerfile sets itself; `dockerRuntimeEnv` may not redefine them. */
-const RESERVED_ENV = ['PORT', 'NODE_ENV', 'PATH', 'HOME', 'NODE_OPTIONS', 'SERVICE_VERSION'];
+const RESERVED_ENV = IMAGE_VARIABLES;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 // No quote, backslash, "$" (Dockerfile variable expansion) or control character: the value goes
 // between double quotes in an ENV instruction.

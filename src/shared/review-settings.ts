@@ -29,9 +29,15 @@ const RATE = /^rate\(([1-9][0-9]{0,3}) (hour|hours|day|days)\)$/;
 const SCHEDULE_ALLOWED = `"${UPGRADE_SCHEDULE_OFF}", or an EventBridge schedule at most hourly: "cron(<minute> <hour> <day-of-month> <month> <day-of-week> <year>)" `
   + '(for example "cron(0 6 ? * MON *)") or "rate(<n> hours|days)" (for example "rate(7 days)")';
 
-function schedule(value: unknown): string | undefined {
-  if (value === undefined) return DEFAULT_UPGRADE_SCHEDULE;
+// Pull request builds and the upgrade act on a CodeCommit repository (its pull request events,
+// approval rules and pushes): a repository reached through a connection has none of them here.
+const CONNECTION_ALLOWED = (value: string) => `${value} with \`source\`: pull request builds and the scheduled upgrade `
+  + 'work on a CodeCommit repository only; the Git host\'s own checks build pull requests (see the operating guide)';
+
+function schedule(value: unknown, connection: boolean): string | undefined {
+  if (value === undefined) return connection ? undefined : DEFAULT_UPGRADE_SCHEDULE;
   if (value === UPGRADE_SCHEDULE_OFF) return undefined;
+  if (connection) throw new InvalidOptionError('upgradeSchedule', value, CONNECTION_ALLOWED('"off"'));
   if (typeof value !== 'string' || value.length > 256) throw new InvalidOptionError('upgradeSchedule', value, SCHEDULE_ALLOWED);
   const rate = RATE.exec(value);
   if (rate) {
@@ -46,9 +52,15 @@ function schedule(value: unknown): string | undefined {
   throw new InvalidOptionError('upgradeSchedule', value, SCHEDULE_ALLOWED);
 }
 
-/** Validates `pullRequestBuilds` and `upgradeSchedule` and applies their defaults. */
-export function resolveReviewSettings(input: { readonly pullRequestBuilds?: unknown; readonly upgradeSchedule?: unknown }): ReviewSettings {
-  const pullRequestBuilds = input.pullRequestBuilds === undefined ? true : input.pullRequestBuilds;
+/**
+ * Validates `pullRequestBuilds` and `upgradeSchedule` and applies their defaults: on with a
+ * CodeCommit repository, off with a connection's repository (`connection`), where they cannot be
+ * switched on.
+ */
+export function resolveReviewSettings(input: { readonly pullRequestBuilds?: unknown; readonly upgradeSchedule?: unknown },
+  connection: boolean): ReviewSettings {
+  const pullRequestBuilds = input.pullRequestBuilds === undefined ? !connection : input.pullRequestBuilds;
   if (typeof pullRequestBuilds !== 'boolean') throw new InvalidOptionError('pullRequestBuilds', pullRequestBuilds, 'true or false');
-  return { pullRequestBuilds, upgradeSchedule: schedule(input.upgradeSchedule) };
+  if (pullRequestBuilds && connection) throw new InvalidOptionError('pullRequestBuilds', pullRequestBuilds, CONNECTION_ALLOWED('false'));
+  return { pullRequestBuilds, upgradeSchedule: schedule(input.upgradeSchedule, connection) };
 }

@@ -1,6 +1,12 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
+import { AlarmSettings, resolveAlarms } from './alarm-settings';
+import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
+import { NetworkSettings, resolveNetwork } from './network-settings';
+import { NotificationSettings, resolveNotifications } from './notification-settings';
 import { resolveReviewSettings } from './review-settings';
+import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
+import { resolveSource, SourceSettings } from './source-settings';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -104,6 +110,14 @@ export interface ServiceSettingsInput {
   readonly environments?: unknown;
   readonly pipelineAccount?: unknown;
   readonly pipelineRegion?: unknown;
+  readonly network?: unknown;
+  readonly environment?: unknown;
+  readonly secrets?: unknown;
+  readonly secretsKeyArn?: unknown;
+  readonly enableExecuteCommand?: unknown;
+  readonly source?: unknown;
+  readonly alarms?: unknown;
+  readonly notifications?: unknown;
   readonly pullRequestBuilds?: unknown;
   readonly upgradeSchedule?: unknown;
 }
@@ -137,6 +151,14 @@ export interface EnvironmentSettings {
    * definition of the stack names it, so a stack update never rolls the service back.
    */
   readonly imageTag: string;
+  /** The environment's domain, when it has one. */
+  readonly domain?: DomainSettings;
+  /** The environment's network: its own `network`, else the service's. */
+  readonly network: NetworkSettings;
+  /** The container's variables, secrets and ECS Exec: the service-wide ones, overridden by the environment's. */
+  readonly runtime: RuntimeSettings;
+  /** The environment's alarms: thresholds and names. */
+  readonly alarms: AlarmSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -157,6 +179,14 @@ export interface ServiceSettings {
   readonly pipelineAccount?: string;
   readonly pipelineRegion?: string;
   readonly environments: EnvironmentSettings[];
+  /** The service-wide network, which environments without their own use. */
+  readonly network: NetworkSettings;
+  /** The service-wide variables, secrets and ECS Exec, before any environment's own. */
+  readonly runtime: RuntimeSettings;
+  /** The CodeConnections repository; absent for the CodeCommit repository. */
+  readonly source?: SourceSettings;
+  /** Where notifications go. */
+  readonly notifications: NotificationSettings;
   /** Whether pull requests are built and need the build's approval. */
   readonly pullRequestBuilds: boolean;
   /** The schedule of the template upgrade; undefined when it is off. */
@@ -261,7 +291,8 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
   return { desiredCount, maxCount };
 }
 
-const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn'];
+const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network',
+  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -271,16 +302,18 @@ function resolveEnvironments(input: unknown, service: {
   maxCount: number;
   pipelineAccount?: string;
   pipelineRegion?: string;
-}): EnvironmentSettings[] {
+  network: NetworkSettings;
+  runtime: RuntimeSettings;
+}): Array<Omit<EnvironmentSettings, 'alarms'>> {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
-    throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn? }`);
+    throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn?, domain?, network? }`);
   }
   const seen = new Set<string>();
   return list.map((element: unknown, index: number) => {
     const at = `environments[${index}]`;
     if (typeof element !== 'object' || element === null || Array.isArray(element)) {
-      throw new InvalidOptionError(at, element, 'an object { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn? }');
+      throw new InvalidOptionError(at, element, 'an object { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn?, domain?, network? }');
     }
     const e = element as Record<string, unknown>;
     const unknownKey = Object.keys(e).find((k) => !ENVIRONMENT_KEYS.includes(k) && e[k] !== undefined);
@@ -330,6 +363,9 @@ function resolveEnvironments(input: unknown, service: {
       logGroupName: `/ecs/${service.serviceName}/${name}`,
       deployRoleName: `${qualified}-ecs-deploy`,
       imageTag: `${ENVIRONMENT_TAG_PREFIX}${name}`,
+      domain: resolveDomain(at, e.domain, certificateArn),
+      network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, e.network, envRegion ?? service.pipelineRegion),
+      runtime: resolveRuntimeSettings(`${at}.`, e, service.runtime),
     };
   });
 }
@@ -356,10 +392,17 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     'a CodeBuild image name such as "aws/codebuild/amazonlinux-x86_64-standard:5.0" or an image URI', 255);
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
-  const environments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion,
+  const network = resolveNetwork('network', input.network, pipelineRegion);
+  const runtime = resolveRuntimeSettings('', input as Record<string, unknown>);
+  const resolvedEnvironments = resolveEnvironments(input.environments, {
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime,
   });
-  const review = resolveReviewSettings(input);
+  checkDomainsUnique(resolvedEnvironments);
+  const source = resolveSource(input.source, pipelineAccount);
+  const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
+  const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] }));
+  const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
+  const review = resolveReviewSettings(input, source !== undefined);
 
   return {
     serviceName,
@@ -376,6 +419,10 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     pipelineAccount,
     pipelineRegion,
     environments,
+    network,
+    runtime,
+    source,
+    notifications,
     ...review,
   };
 }

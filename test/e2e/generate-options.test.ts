@@ -1,6 +1,7 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { generateRepository, templateFiles } from './generated-repository';
+import { developerEnv, generateRepository, templateFiles } from './generated-repository';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -77,5 +78,31 @@ describe('a repository generated with non-default options', () => {
   test('generates nothing for GitHub', () => {
     expect(fs.existsSync(path.join(dir, '.github'))).toBe(false);
     expect(fs.existsSync(path.join(dir, '.mergify.yml'))).toBe(false);
+  });
+
+  // Last: it turns the repository into one with a CodeConnections source (an object option, which
+  // `projen new` takes no flag for), as a team would in .projenrc.ts, and builds it again.
+  test('with a CodeConnections source in .projenrc.ts it builds, and its pipeline reads the connection with the trigger filters', () => {
+    const arn = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const rc = read('.projenrc.ts');
+    expect(rc).toContain("  serviceName: 'billing',\n");
+    fs.writeFileSync(path.join(dir, '.projenrc.ts'), rc.replace("  serviceName: 'billing',\n",
+      `  serviceName: 'billing',\n  source: { connectionArn: '${arn}', repository: 'acme/billing' },\n`));
+    execFileSync('npx', ['projen', 'build'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'], env: developerEnv() });
+
+    expect(read('src/service-settings.ts')).toContain("repository: 'acme/billing'");
+    const pipelineStack = JSON.parse(read('cdk.out/billing-pipeline.template.json'));
+    const resources = Object.values<any>(pipelineStack.Resources);
+    expect(resources.filter((r) => r.Type === 'AWS::CodeCommit::Repository')).toEqual([]);
+    const pipeline = resources.find((r) => r.Type === 'AWS::CodePipeline::Pipeline').Properties;
+    expect(pipeline.Stages[0].Actions.map((a: any) => [a.ActionTypeId.Provider, a.Configuration.ConnectionArn, a.Configuration.FullRepositoryId]))
+      .toEqual([['CodeStarSourceConnection', arn, 'acme/billing']]);
+    expect(pipeline.Triggers.map((t: any) => t.GitConfiguration.Push)).toEqual([[
+      { Branches: { Includes: ['trunk'] }, FilePaths: { Excludes: ['*.md', '**/*.md', 'docs/**'] } },
+    ]]);
+    const guide = read('docs/operations.md');
+    expect(guide).toContain('## Connect the repository');
+    expect(guide).toContain('aws codeconnections create-connection');
+    expect(guide).not.toContain('Push the code to CodeCommit');
   });
 });

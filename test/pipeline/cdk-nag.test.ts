@@ -7,12 +7,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CicdService, CicdServiceProps } from '../../src';
 import { acknowledgments, NagFinding, synthNagFindings } from '../support/cdk-nag';
-import { CROSS_ACCOUNT_PROPS, customizedProps } from '../support/service-stacks';
+import { CONNECTION_SOURCE_PROPS, CROSS_ACCOUNT_PROPS, customizedProps } from '../support/service-stacks';
 
 const CASES: Array<[string, (app: App) => CicdServiceProps]> = [
   ['default', () => ({ serviceName: 'orders' })],
-  ['customized (accounts, regions, keys, HTTPS, three environments)', customizedProps],
+  ['customized (accounts, regions, keys, HTTPS, three environments, variables, secrets, ECS Exec)', customizedProps],
   ['cross-account', () => CROSS_ACCOUNT_PROPS],
+  ['source through a connection', () => CONNECTION_SOURCE_PROPS],
 ];
 
 /**
@@ -72,13 +73,29 @@ test('every acknowledgment has a reason, and none sits on a construct that users
   for (const a of acknowledged) {
     expect([a.id, typeof a.reason === 'string' && a.reason.length > 20]).toEqual([a.id, true]);
     // Wildcard acknowledgments sit on one policy, never on a stack, a role or a whole construct tree.
-    if (a.id.startsWith('AwsSolutions-IAM5')) expect([a.id, a.path]).toEqual([a.id, expect.stringMatching(/\/(DefaultPolicy|BuildRegistryLogin)$/)]);
+    if (a.id.startsWith('AwsSolutions-IAM5')) expect([a.id, a.path]).toEqual([a.id, expect.stringMatching(/\/(DefaultPolicy|BuildRegistryLogin|ExecuteCommandPolicy)$/)]);
   }
 });
 
 test('a Resource "*" grant that a user adds to the task role fails the gate', () => {
   const findings = nagFindings(() => ({ serviceName: 'orders' }), (service) => {
     service.environmentStacks[0].taskDefinition.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+  });
+  expect(serviceFindings(findings)).toEqual([
+    { rule: 'AwsSolutions-IAM5[Resource::*]', path: 'orders-staging/TaskDefinition/TaskRole/DefaultPolicy/Resource' },
+  ]);
+});
+
+test('with ECS Exec on, the channels\' Resource "*" is acknowledged on its own policy only: a user\'s grant to the task role still fails the gate', () => {
+  const props = (): CicdServiceProps => ({ serviceName: 'orders', enableExecuteCommand: true });
+  const service = new CicdService(new App(), props());
+  const exec = service.environmentStacks.flatMap((s) => acknowledgments(s)).filter((a) => a.path.endsWith('/ExecuteCommandPolicy'));
+  expect(exec.map((a) => [a.path, a.id])).toEqual([
+    ['orders-staging/ExecuteCommandPolicy', 'AwsSolutions-IAM5[Resource::*]'],
+    ['orders-production/ExecuteCommandPolicy', 'AwsSolutions-IAM5[Resource::*]'],
+  ]);
+  const findings = nagFindings(props, (s) => {
+    s.environmentStacks[0].taskDefinition.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
   });
   expect(serviceFindings(findings)).toEqual([
     { rule: 'AwsSolutions-IAM5[Resource::*]', path: 'orders-staging/TaskDefinition/TaskRole/DefaultPolicy/Resource' },

@@ -48,7 +48,7 @@ test('HTTPS where the environment names a certificate, with HTTP redirected; the
   expect(JSON.stringify(svc.custom.environments[2].json.Outputs.ServiceUrl.Value)).toContain('https://');
   expect(JSON.stringify(svc.custom.environments[1].json.Outputs.ServiceUrl.Value)).toContain('http://');
   const [, https] = resourcesOfType(svc.custom.environments[2].json, 'AWS::ElasticLoadBalancingV2::Listener').find(([, l]) => l.Properties.Port === 443)!;
-  expect(https.Properties.SslPolicy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
+  expect(https.Properties.SslPolicy).toBe('ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09');
 });
 
 describe('load balancer access logs', () => {

@@ -1,10 +1,11 @@
-import { Grant, grants, iamViolations, WILDCARD_RESOURCE_ALLOWLIST } from '../support/iam-walk';
-import { crossAccountService, customizedService, defaultService, SynthesizedService } from '../support/service-stacks';
+import { EXECUTE_COMMAND_WILDCARD_ACTIONS, Grant, grants, iamViolations, WILDCARD_RESOURCE_ALLOWLIST } from '../support/iam-walk';
+import { connectionService, crossAccountService, customizedService, defaultService, SynthesizedService } from '../support/service-stacks';
 
 describe.each([
   ['default', defaultService],
   ['customized', customizedService],
   ['cross-account', crossAccountService],
+  ['connection-source', connectionService],
 ])('IAM of the %s service', (_name, make) => {
   let s: SynthesizedService;
   let all: Grant[];
@@ -31,7 +32,9 @@ describe.each([
       }
     }
     expect(offending).toEqual([]);
-    expect([...used].sort()).toEqual(Object.keys(WILDCARD_RESOURCE_ALLOWLIST).sort());
+    const exec = s.environments.some((e) => e.stack._environment.runtime.enableExecuteCommand);
+    const needed = Object.keys(WILDCARD_RESOURCE_ALLOWLIST).filter((a) => exec || !EXECUTE_COMMAND_WILDCARD_ACTIONS.includes(a));
+    expect([...used].sort()).toEqual(needed.sort());
   });
 
   test('each environment\'s ecs:ListTasks is limited to its own cluster', () => {

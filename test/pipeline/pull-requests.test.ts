@@ -1,7 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { SOURCE_COMMIT_ENV } from '../../src/shared/source-settings';
 import { cfnLintErrors } from '../support/cfn-lint';
 import { Grant, grants, iamViolations } from '../support/iam-walk';
-import { customizedService, defaultService, resourcesOfType, synthesizeService, SynthesizedService } from '../support/service-stacks';
+import {
+  CONNECTION_SOURCE_PROPS, connectionService, customizedService, defaultService, resourcesOfType, synthesizeService, SynthesizedService,
+} from '../support/service-stacks';
 
 /** The Allow statements of the policies attached to the role whose logical ID starts with `rolePrefix`. */
 function grantsOfRole(json: any, rolePrefix: string): Grant[] {
@@ -40,6 +43,9 @@ describe('pull request builds and the scheduled upgrade (defaults)', () => {
       }),
     });
     s.delivery.template.hasResourceProperties('AWS::CodeBuild::ReportGroup', { Name: 'orders-pull-requests-unit-tests', Type: 'TEST' });
+    // No pipeline hands it a commit ID: buildspec.yml falls back to the source version that CodeBuild resolved.
+    const project = ofType(json, 'AWS::CodeBuild::Project').find((p: any) => p.Properties.Name === 'orders-pull-requests');
+    expect(project.Properties.Environment.EnvironmentVariables.map((v: any) => v.Name)).not.toContain(SOURCE_COMMIT_ENV);
   });
 
   test('a pull request opened or updated starts a build of its source commit, with the pull request in its variables', () => {
@@ -120,6 +126,24 @@ describe('pull request builds and the scheduled upgrade (defaults)', () => {
     expect(actionsOf(mine).filter((a) => /^(ecr|codepipeline|cloudformation|iam|sts|lambda):/.test(a))).toEqual([]);
   });
 
+  test('a failed upgrade goes to the service\'s topic, as the pipeline\'s runs do, which CodeStar Notifications may publish to', () => {
+    const rules = ofType(json, 'AWS::CodeStarNotifications::NotificationRule').map((r: any) => r.Properties);
+    const upgrade = rules.find((r: any) => r.Name === 'orders-template-upgrade-failed');
+    const runs = rules.find((r: any) => r.Name === 'orders-pipeline-runs');
+    expect(upgrade).toEqual(expect.objectContaining({
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ScheduledUpgradeProject/), 'Arn'] },
+      EventTypeIds: ['codebuild-project-build-state-failed'],
+    }));
+    expect(upgrade.Targets).toEqual([{ TargetType: 'SNS', TargetAddress: { Ref: expect.stringMatching(/^NotificationsServiceTopic/) } }]);
+    expect(upgrade.Targets).toEqual(runs.Targets);
+    const publish = (statements: any[]) => statements.filter((st: any) => st.Principal?.Service === 'codestar-notifications.amazonaws.com')
+      .flatMap((st: any) => [st.Action].flat());
+    const topicPolicy = ofType(json, 'AWS::SNS::TopicPolicy')[0].Properties.PolicyDocument.Statement;
+    expect(publish(topicPolicy)).toEqual(['sns:Publish']);
+    const keyPolicy = ofType(json, 'AWS::KMS::Key').find((k: any) => JSON.stringify(k).includes('codestar-notifications')).Properties.KeyPolicy.Statement;
+    expect(publish(keyPolicy)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+  });
+
   test('the IAM walk is clean and cfn-lint finds no error', () => {
     expect(iamViolations(json)).toEqual([]);
     expect([...cfnLintErrors([s.delivery.templateFile])].filter(([, e]) => e.length > 0)).toEqual([]);
@@ -153,7 +177,7 @@ describe('options', () => {
     expect(names).toEqual(['orders-build']);
     expect(ofType(s.delivery.json, 'AWS::Events::Rule').filter((r: any) => r.Properties.ScheduleExpression
       || JSON.stringify(r.Properties.EventPattern ?? {}).includes('Pull Request'))).toEqual([]);
-    expect(Object.keys(s.delivery.json.Resources)).toHaveLength(43);
+    expect(Object.keys(s.delivery.json.Resources)).toHaveLength(48);
     expect(s.service.deliveryStack.pullRequestBuilds).toBeUndefined();
     expect(s.service.deliveryStack.scheduledUpgrade).toBeUndefined();
   });
@@ -175,10 +199,45 @@ describe('options', () => {
     expect(iamViolations(s.delivery.json)).toEqual([]);
   });
 
+  test('an existing topic receives the failed upgrades by its ARN; without a schedule, only the pipeline\'s runs', () => {
+    const topicArn = 'arn:aws:sns:eu-west-1:111111111111:team-alerts';
+    const existing = synthesizeService({ serviceName: 'orders', pipelineAccount: '111111111111', pipelineRegion: 'eu-west-1', notifications: { topicArn } });
+    const rules = ofType(existing.delivery.json, 'AWS::CodeStarNotifications::NotificationRule').map((r: any) => [r.Properties.Name, r.Properties.Targets]);
+    expect(rules.sort()).toEqual([
+      ['orders-pipeline-runs', [{ TargetType: 'SNS', TargetAddress: topicArn }]],
+      ['orders-template-upgrade-failed', [{ TargetType: 'SNS', TargetAddress: topicArn }]],
+    ]);
+    const off = synthesizeService({ serviceName: 'orders', upgradeSchedule: 'off' });
+    expect(ofType(off.delivery.json, 'AWS::CodeStarNotifications::NotificationRule').map((r: any) => r.Properties.Name)).toEqual(['orders-pipeline-runs']);
+    expect(off.service.deliveryStack.scheduledUpgrade).toBeUndefined();
+  });
+
   test.each([
     [{ upgradeSchedule: 'rate(5 minutes)' }, 'Invalid option "upgradeSchedule": got "rate(5 minutes)"'],
     [{ pullRequestBuilds: 'no' }, 'Invalid option "pullRequestBuilds": got "no"; expected true or false.'],
   ])('%p fails before anything is created', (option, message) => {
     expect(() => synthesizeService({ serviceName: 'orders', ...(option as any) })).toThrow(message);
+  });
+});
+
+describe('with a connection source (no CodeCommit repository)', () => {
+  test('neither pull request builds nor the upgrade: only the pipeline\'s build, no pull request or schedule rule, no CodeCommit permission', () => {
+    const s = connectionService();
+    expect(ofType(s.delivery.json, 'AWS::CodeBuild::Project').map((p: any) => p.Properties.Name)).toEqual(['orders-build']);
+    expect(ofType(s.delivery.json, 'AWS::Events::Rule')).toEqual([]);
+    expect(ofType(s.delivery.json, 'AWS::Lambda::Function').map((f: any) => JSON.stringify(f)).filter((f: string) => /pull request/i.test(f))).toEqual([]);
+    expect(ofType(s.delivery.json, 'AWS::CodeStarNotifications::NotificationRule').map((r: any) => r.Properties.Name)).toEqual(['orders-pipeline-runs']);
+    expect(JSON.stringify(s.delivery.json)).not.toMatch(/codecommit|template-upgrade|pull-requests/i);
+    expect(s.service.deliveryStack.pullRequestBuilds).toBeUndefined();
+    expect(s.service.deliveryStack.scheduledUpgrade).toBeUndefined();
+  });
+
+  test('switched off explicitly, the same stack; switched on, refused before anything is created', () => {
+    const off = synthesizeService({ ...CONNECTION_SOURCE_PROPS, pullRequestBuilds: false, upgradeSchedule: 'off' });
+    expect(Object.keys(off.delivery.json.Resources).sort()).toEqual(Object.keys(connectionService().delivery.json.Resources).sort());
+    expect(() => synthesizeService({ ...CONNECTION_SOURCE_PROPS, pullRequestBuilds: true }))
+      .toThrow('Invalid option "pullRequestBuilds": got true; expected false with `source`');
+    expect(() => synthesizeService({ ...CONNECTION_SOURCE_PROPS, upgradeSchedule: 'rate(7 days)' }))
+      .toThrow('Invalid option "upgradeSchedule": got "rate(7 days)"; expected "off" with `source`');
   });
 });

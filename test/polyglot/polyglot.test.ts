@@ -52,6 +52,15 @@ describe('the TypeScript reference', () => {
     expect(desiredCounts(template)).toEqual([environment.desiredCount ?? 1]);
   });
 
+  test.each(environments)('gives $name the fixture\'s variable and secret, by reference', (environment) => {
+    const template = templates()[`${service.serviceName}-${environment.name}`];
+    const taskDefinition = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
+    const container = taskDefinition.Properties.ContainerDefinitions[0];
+    expect(container.Environment).toEqual(expect.arrayContaining(
+      Object.entries(service.environment).map(([name, value]) => ({ Name: name, Value: value }))));
+    expect(container.Secrets).toEqual(Object.entries(service.secrets).map(([name, arn]) => ({ Name: name, ValueFrom: arn })));
+  });
+
   test('keeps a real difference through the template normalization', () => {
     const template = templates()[`${service.serviceName}-${environments[0].name}`];
     const changed = JSON.parse(JSON.stringify(template));

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { synth } from './helpers';
 import { BUILD_ENV } from '../../src/shared/service-settings';
+import { SOURCE_COMMIT_ENV } from '../../src/shared/source-settings';
 
 const PHASES = ['install', 'pre_build', 'build', 'post_build'] as const;
 const REPOSITORY_URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api';
@@ -268,6 +269,16 @@ describe('buildspec.yml run with stub tools', () => {
     expect(definitionsIn(dir)).toBe(false);
   });
 
+  test('the commit ID that the pipeline\'s build action passes tags the image, whatever CodeBuild resolved (any source)', () => {
+    const other = 'fedcba9876543210fedcba9876543210fedcba98';
+    for (const resolved of ['', COMMIT]) {
+      const env = { ...CODEBUILD_ENV, CODEBUILD_RESOLVED_SOURCE_VERSION: resolved, [SOURCE_COMMIT_ENV]: other };
+      const { log, exported } = runBuildspec(buildspec, env);
+      expect(pushes(log)).toEqual([`docker push ${REPOSITORY_URI}:${other.slice(0, 8)}`, `docker push ${REPOSITORY_URI}:latest`]);
+      expect(exported).toEqual({ IMAGE_TAG: other.slice(0, 8) });
+    }
+  });
+
   test('with the synth gate off, the build synthesizes the templates itself', () => {
     const withoutSynthGate: string = synth({ qualityGates: { cdkNag: false, strictSynth: false } })['buildspec.yml'];
     const { log, uploaded } = runBuildspec(withoutSynthGate, { ...CODEBUILD_ENV, SYNTH_GATE: '' });
@@ -303,6 +314,15 @@ describe('buildspec.yml run as a pull request build (verify only)', () => {
     expect(definitionsIn(dir)).toBe(false);
     // The test report still reaches CodeBuild: the pull request's comment links to it.
     expect(uploaded?.reports).toEqual(['junit.xml']);
+  });
+
+  test('without the pipeline\'s commit ID, tags the image with the commit that CodeBuild resolved: the pull request\'s source commit', () => {
+    const sourceCommit = 'abcdef0123456789abcdef0123456789abcdef01';
+    const { log, exported } = runBuildspec(buildspec, { ...PULL_REQUEST_ENV, CODEBUILD_RESOLVED_SOURCE_VERSION: sourceCommit });
+    expect(PULL_REQUEST_ENV).not.toHaveProperty(SOURCE_COMMIT_ENV);
+    expect(log.filter((l) => l.startsWith('docker build'))).toEqual([expect.stringContaining(`--build-arg SERVICE_VERSION=abcdef01 -t ${REPOSITORY_URI}:abcdef01 `)]);
+    expect(exported).toEqual({ IMAGE_TAG: 'abcdef01' });
+    expect(pushes(log)).toEqual([]);
   });
 
   test('builds the image even when the commit\'s image is in ECR: the image build is one of the checks', () => {

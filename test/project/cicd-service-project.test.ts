@@ -27,6 +27,25 @@ describe('CicdServiceProject', () => {
     expect(settings({ cpu: 512, desiredCount: 2, requireApproval: true, name: 'production' })).toEqual(written);
   });
 
+  test('writes domain and network fields in one order too, the service\'s network included', () => {
+    const vpc = { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b'], publicSubnetIds: ['subnet-0a0a0a0a', 'subnet-0a0a0a0b'] };
+    const settings = (options: Record<string, unknown>) => synthSnapshot(newProject(options as any))['src/service-settings.ts'];
+    const written = settings({
+      network: { taskSubnets: 'private', natGateways: 'per-zone' },
+      environments: [{ name: 'production', domain: { hostedZoneId: 'Z0123456789', zoneName: 'example.com', recordName: '@' }, network: { vpc } }],
+    });
+    expect(written).toContain([
+      "      domain: {\n        hostedZoneId: 'Z0123456789',\n        zoneName: 'example.com',\n        recordName: '@',\n      },",
+      "      network: {\n        vpc: {\n          vpcId: 'vpc-0123456789abcdef0',\n          availabilityZones: [\n            'eu-west-1a',",
+    ].join('\n'));
+    expect(written).toContain("  network: {\n    taskSubnets: 'private',\n    natGateways: 'per-zone',\n  },\n");
+    const reversed = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).reverse());
+    expect(settings({
+      network: reversed({ taskSubnets: 'private', natGateways: 'per-zone' }),
+      environments: [reversed({ name: 'production', domain: reversed({ hostedZoneId: 'Z0123456789', zoneName: 'example.com', recordName: '@' }), network: { vpc: reversed(vpc) } })],
+    })).toEqual(written);
+  });
+
   test('deploys the pipeline stack only, and destroys every stack', () => {
     const tasks = synthSnapshot(newProject())['.projen/tasks.json'].tasks;
     expect(tasks.deploy.steps).toEqual([{ exec: 'cdk deploy orders-api-pipeline', receiveArgs: true }]);

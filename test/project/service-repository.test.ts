@@ -215,11 +215,48 @@ describe('the operating guide', () => {
     ].join('\n'));
     // 0.25 vCPU and 0.5 GB for 730 hours: 9.01; 3 x (1 vCPU, 2 GB): 3 x 36.04 = 108.12; the load
     // balancer's 16.43; public IPv4 at 3.65 per address.
-    expect(guide).toContain('| `dev` | 9.01 USD | 16.43 USD | 10.95 USD (3 addresses: the load balancer\'s two and one per task) | 36.39 USD |');
-    expect(guide).toContain('| `prod-eu` | 108.12 USD | 16.43 USD | 18.25 USD (5 addresses: the load balancer\'s two and one per task) | 142.80 USD |');
+    expect(guide).toContain('| `dev` | 9.01 USD | 16.43 USD | 0.00 USD (0) | 10.95 USD (3 addresses: the load balancer\'s two and one per task) | 36.39 USD |');
+    expect(guide).toContain('| `prod-eu` | 108.12 USD | 16.43 USD | 0.00 USD (0) | 18.25 USD (5 addresses: the load balancer\'s two and one per task) | 142.80 USD |');
     expect(guide).not.toContain('Environments in other accounts');
     const cross: string = synth({ pipelineAccount: '111111111111', pipelineRegion: 'eu-west-1', environments: [{ name: 'prod', account: '222222222222' }] })[GUIDE];
     expect(cross).toContain('--trust 111111111111');
+  });
+
+  test('counts the NAT gateways and their addresses, and no task addresses, for private tasks; lists URLs and networks', () => {
+    const vpc = {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      publicSubnetIds: ['subnet-11111111', 'subnet-22222222', 'subnet-33333333'],
+      privateSubnetIds: ['subnet-44444444', 'subnet-55555555', 'subnet-66666666'],
+    };
+    const guide: string = synth({
+      pipelineRegion: 'eu-west-1',
+      network: { taskSubnets: 'private' },
+      environments: [
+        { name: 'dev', desiredCount: 2, domain: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: 'orders.dev' } },
+        { name: 'prod', network: { taskSubnets: 'private', natGateways: 'per-zone' }, domain: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: '@' } },
+        { name: 'shared', network: { taskSubnets: 'private', vpc } },
+        { name: 'public', network: {} },
+      ],
+    })[GUIDE];
+    // dev: 2 x 9.01 (18.02) + 16.43 + one NAT gateway (0.045 x 730 = 32.85) + 3 addresses (the load
+    // balancer's two, the NAT gateway's Elastic IP) x 3.65 = 10.95: 78.25.
+    expect(guide).toContain('| `dev` | 18.02 USD | 16.43 USD | 32.85 USD (1) | 10.95 USD (3 addresses: the load balancer\'s two and the NAT gateway\'s one) | 78.25 USD |');
+    // prod: 9.01 + 16.43 + two NAT gateways (65.70) + 4 addresses (14.60): 105.74.
+    expect(guide).toContain('| `prod` | 9.01 USD | 16.43 USD | 65.70 USD (2) | 14.60 USD (4 addresses: the load balancer\'s two and one per NAT gateway) | 105.74 USD |');
+    // shared: the existing VPC's NAT is not the stack's; the load balancer has one address per zone (3 x 3.65).
+    expect(guide).toContain('| `shared` | 9.01 USD | 16.43 USD | 0.00 USD (0) | 10.95 USD (3 addresses: the load balancer\'s three) | 36.39 USD |');
+    expect(guide).toContain('| `public` | 9.01 USD | 16.43 USD | 0.00 USD (0) | 10.95 USD (3 addresses: the load balancer\'s two and one per task) | 36.39 USD |');
+    expect(guide).toContain('0.045 USD per GB it processes');
+    expect(guide).toContain('The NAT gateways and addresses of an existing VPC are its own');
+    expect(guide).toContain('| `dev` | `https://orders.dev.example.com` | private subnets of the stack\'s VPC, no public IP addresses, out through one NAT gateway |');
+    expect(guide).toContain('| `prod` | `https://example.com` | private subnets of the stack\'s VPC, no public IP addresses, out through 2 NAT gateways, one per zone |');
+    expect(guide).toContain('| `shared` | `http://<load balancer DNS name>` | private subnets of the existing VPC `vpc-0123456789abcdef0`, no public IP addresses, out through its own routes |');
+    expect(guide).toContain('| `public` | `http://<load balancer DNS name>` | public subnets of the stack\'s VPC, a public IP address per task |');
+    expect(guide).toContain('validated through DNS');
+    const plain: string = synth()[GUIDE];
+    expect(plain).not.toContain('validated through DNS');
+    expect(plain).not.toContain('per GB it processes');
   });
 
   test('covers deploying, the first deploy, costs, troubleshooting and security', () => {

@@ -7,10 +7,13 @@ import { IConstruct } from 'constructs';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import * as ts from 'typescript';
 import * as YAML from 'yaml';
+import { runtimeProblems } from './runtime-configuration-checks';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions, EnvironmentOptions } from '../../src';
 import { checkBuildspec, lintDockerfile } from '../../src/gates/checks';
 import { QualityGates } from '../../src/gates/quality-gates';
-import { BUILD_ENV, DEFAULT_ENVIRONMENTS, FARGATE_SIZES } from '../../src/shared/service-settings';
+import { ALARM_DEFAULTS, alarmNames } from '../../src/shared/alarm-settings';
+import { BUILD_ENV, DEFAULT_ENVIRONMENTS, EnvironmentSettings, FARGATE_SIZES } from '../../src/shared/service-settings';
+import { SOURCE_COMMIT_ENV } from '../../src/shared/source-settings';
 import { NagFinding, stacksOf, synthNagFindings } from '../support/cdk-nag';
 import { iamViolations } from '../support/iam-walk';
 import { resourcesOfType } from '../support/service-stacks';
@@ -164,6 +167,24 @@ function expectedEnvironment(service: { cpu: number; memory: number; desiredCoun
   };
 }
 
+/** Where an environment's URL, certificate, record, NAT gateways and task addresses differ from its `domain` and `network`. */
+function problemsOfDomainAndNetwork(t: any, e: EnvironmentSettings | undefined, at: string,
+  expectSame: (what: string, actual: unknown, expected: unknown) => void): void {
+  if (e === undefined) return;
+  const domain = e.domain;
+  if (domain) expectSame(`${at} URL`, t.Outputs?.ServiceUrl?.Value, `https://${domain.domainName}`);
+  expectSame(`${at} alias records`, resourcesOfType(t, 'AWS::Route53::RecordSet').map(([, r]) => [r.Properties.Name, r.Properties.Type]),
+    domain ? [[`${domain.domainName}.`, 'A']] : []);
+  expectSame(`${at} requested certificates`, resourcesOfType(t, 'AWS::CertificateManager::Certificate').map(([, r]) => [r.Properties.DomainName, r.Properties.ValidationMethod]),
+    domain?.requestCertificate ? [[domain.domainName, 'DNS']] : []);
+  expectSame(`${at} NAT gateways`, resourcesOfType(t, 'AWS::EC2::NatGateway').length, e.network.natGateways);
+  expectSame(`${at} VPCs`, resourcesOfType(t, 'AWS::EC2::VPC').length, e.network.vpc ? 0 : 1);
+  const tasks = resourcesOfType(t, 'AWS::ECS::Service').map(([, r]) => r.Properties.NetworkConfiguration?.AwsvpcConfiguration);
+  expectSame(`${at} task public IPs`, tasks.map((c) => c?.AssignPublicIp), [e.network.taskSubnets === 'private' ? 'DISABLED' : 'ENABLED']);
+  const vpc = e.network.vpc;
+  if (vpc) expectSame(`${at} task subnets`, tasks.map((c) => c?.Subnets), [e.network.taskSubnets === 'private' ? vpc.privateSubnetIds : vpc.publicSubnetIds]);
+}
+
 /** Whether the buildspec's artifact patterns take `file` (a name, or a folder's `<dir>/**` or `<dir>/**\/*`). */
 function artifactHolds(patterns: string[], file: string): boolean {
   return patterns.some((p) => p === file || ['/**/*', '/**'].some((tail) => p.endsWith(tail) && file.startsWith(`${p.slice(0, -tail.length)}/`)));
@@ -184,7 +205,9 @@ function buildspecCommands(buildspec: any): string[] {
  * - each environment's task size and counts (its own values over the service-wide ones), names,
  *   account and region, HTTPS listener and image tag;
  * - the pipeline: the branch, a stage per environment in order (with an approval where asked for),
- *   the templates and variables it takes from the build, which buildspec.yml must provide.
+ *   the templates and variables it takes from the build, which buildspec.yml must provide;
+ * - the source: CodeCommit, or the connection's repository with its trigger, and the commit ID
+ *   that reaches the build.
  */
 export function consistencyProblems(g: Generated): string[] {
   const out: string[] = [];
@@ -207,6 +230,14 @@ export function consistencyProblems(g: Generated): string[] {
     pipelineAccount: g.combination.options.pipelineAccount,
     pipelineRegion: g.combination.options.pipelineRegion,
     environments,
+    network: g.combination.options.network,
+    environment: g.combination.options.environment,
+    secrets: g.combination.options.secrets,
+    secretsKeyArn: g.combination.options.secretsKeyArn,
+    enableExecuteCommand: g.combination.options.enableExecuteCommand,
+    source: g.combination.options.source,
+    alarms: g.combination.options.alarms,
+    notifications: g.combination.options.notifications,
     pullRequestBuilds: s.pullRequestBuilds,
     upgradeSchedule: s.upgradeSchedule ?? 'off',
   })));
@@ -255,8 +286,24 @@ export function consistencyProblems(g: Generated): string[] {
     const scaling = one(t, 'AWS::ApplicationAutoScaling::ScalableTarget', out, at).Properties;
     expectSame(`${at} autoscaling min/max`, [scaling.MinCapacity, scaling.MaxCapacity], [x.desiredCount, x.maxCount]);
     const listeners = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => r.Properties);
-    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), e.certificateArn ? [443, 80] : [80]);
-    expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => c.CertificateArn)), e.certificateArn ? [e.certificateArn] : []);
+    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), e.certificateArn || e.domain ? [443, 80] : [80]);
+    // A domain without certificateArn: the certificate that the stack requests (a reference).
+    expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => (typeof c.CertificateArn === 'string' ? c.CertificateArn : 'requested'))),
+      e.certificateArn ? [e.certificateArn] : e.domain ? ['requested'] : []);
+    problemsOfDomainAndNetwork(t, s.environments[i], at, expectSame);
+    // The service rolls back on exactly its alarms, whose thresholds are the environment's, the service's or the defaults.
+    const names = alarmNames(qualified);
+    const threshold = (key: keyof typeof ALARM_DEFAULTS) => e.alarms?.[key] ?? g.combination.options.alarms?.[key] ?? ALARM_DEFAULTS[key];
+    expectSame(`${at} deployment alarms`, ecsService.DeploymentConfiguration?.Alarms, { AlarmNames: Object.values(names), Enable: true, Rollback: true });
+    const alarms = Object.fromEntries(resourcesOfType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => [r.Properties.AlarmName, r.Properties.Threshold]));
+    expectSame(`${at} alarm thresholds`, alarms, {
+      [names.loadBalancer5xx]: threshold('loadBalancer5xxPercent'),
+      [names.target5xx]: threshold('target5xxPercent'),
+      [names.latencyP99]: threshold('latencyP99Ms') / 1000,
+      [names.unhealthyHosts]: threshold('unhealthyHosts'),
+      [names.tasksBelowDesired]: 1,
+    });
+    out.push(...runtimeProblems(g.combination.options, e, t).map((p) => `${at} ${p}`));
   });
 
   // ------------------------------------------------------------ build
@@ -270,6 +317,12 @@ export function consistencyProblems(g: Generated): string[] {
     .find((v: any) => v.Name === BUILD_ENV.verifyOnly)?.Value), s.pullRequestBuilds ? ['1'] : []);
   const schedules = resourcesOfType(g.delivery.template, 'AWS::Events::Rule').map(([, r]) => r.Properties.ScheduleExpression).filter(Boolean);
   expectSame('upgrade schedule', schedules, s.upgradeSchedule ? [s.upgradeSchedule] : []);
+  // Both need the CodeCommit repository; a failed upgrade goes to the topic of the pipeline's runs.
+  if (s.source) expectSame('pull request builds and upgrade with a connection source', [s.pullRequestBuilds, s.upgradeSchedule], [false, undefined]);
+  const rules = resourcesOfType(g.delivery.template, 'AWS::CodeStarNotifications::NotificationRule').map(([, r]) => r.Properties);
+  expectSame('notification rules', rules.map((r) => r.Name).sort(),
+    [`${s.serviceName}-pipeline-runs`, ...(s.upgradeSchedule ? [`${s.serviceName}-template-upgrade-failed`] : [])].sort());
+  expectSame('notification rules\' targets', [...new Set(rules.map((r) => JSON.stringify(r.Targets)))].length, 1);
   const builds = projects.filter((p) => p.Name === `${s.serviceName}-build`);
   const vars = builds[0]?.Environment.EnvironmentVariables ?? [];
   expectSame(`build ${BUILD_ENV.containerName}`, vars.filter((v: any) => v.Name === BUILD_ENV.containerName).map((v: any) => v.Value), [s.containerName]);
@@ -338,6 +391,44 @@ export function consistencyProblems(g: Generated): string[] {
   for (const variable of variables) {
     if (!exported.includes(variable)) out.push(`buildspec.yml does not export ${variable}, which the pipeline reads as #{Build.${variable}}`);
   }
+  out.push(...sourceProblems(g, stages, commands));
+  return out;
+}
+
+/**
+ * Where the Source stage disagrees with `source`: the CodeCommit repository and its action, or the
+ * connection's action and the V2 trigger with the branch and the excluded paths, and no CodeCommit
+ * repository; either way the build action hands the source's commit ID to the build, which
+ * buildspec.yml tags the image with.
+ */
+function sourceProblems(g: Generated, stages: any[], commands: string[]): string[] {
+  const out: string[] = [];
+  const s = g.project._settings;
+  const source = stages[0]?.Actions?.[0] ?? { ActionTypeId: {}, Configuration: {} };
+  const pipeline = resourcesOfType(g.delivery.template, 'AWS::CodePipeline::Pipeline')[0]?.[1]?.Properties ?? {};
+  const repositories = resourcesOfType(g.delivery.template, 'AWS::CodeCommit::Repository').map(([, r]) => r.Properties.RepositoryName);
+  const check = (what: string, actual: unknown, expected: unknown) => {
+    if (!isDeepStrictEqual(actual, expected)) out.push(`${what}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`);
+  };
+  if (s.source) {
+    check('source provider', source.ActionTypeId.Provider, 'CodeStarSourceConnection');
+    check('source connection and repository', [source.Configuration.ConnectionArn, source.Configuration.FullRepositoryId, source.Configuration.DetectChanges],
+      [s.source.connectionArn, s.source.repository, false]);
+    check('CodeCommit repositories', repositories, []);
+    const filePaths = s.source.excludedPaths.length > 0 ? { FilePaths: { Excludes: s.source.excludedPaths } } : {};
+    check('pipeline trigger', pipeline.Triggers, [{
+      ProviderType: 'CodeStarSourceConnection',
+      GitConfiguration: { SourceActionName: source.Name, Push: [{ Branches: { Includes: [s.branch] }, ...filePaths }] },
+    }]);
+  } else {
+    check('source provider', source.ActionTypeId.Provider, 'CodeCommit');
+    check('CodeCommit repositories', repositories, [s.serviceName]);
+    check('pipeline trigger', pipeline.Triggers, undefined);
+  }
+  const build = stages[1]?.Actions?.[0]?.Configuration ?? {};
+  check('source namespace', source.Namespace, 'Source');
+  check('commit ID of the build', JSON.parse(build.EnvironmentVariables ?? '[]'), [{ name: SOURCE_COMMIT_ENV, type: 'PLAINTEXT', value: '#{Source.CommitId}' }]);
+  if (!commands.some((c) => c.includes('IMAGE_TAG=') && c.includes(`\${${SOURCE_COMMIT_ENV}`))) out.push(`buildspec.yml does not tag the image with $${SOURCE_COMMIT_ENV}`);
   return out;
 }
 
@@ -365,9 +456,11 @@ export interface PhysicalName {
 /**
  * Properties named like physical names that name something inside their parent only, so that the
  * same value in two stacks is no clash: an inline policy's name is unique per role, a scaling
- * policy's per scalable target.
+ * policy's per scalable target; or that are no name of the resource at all (an alarm's metric).
  */
-const SCOPED_NAMES = new Set(['AWS::IAM::Policy.PolicyName', 'AWS::ApplicationAutoScaling::ScalingPolicy.PolicyName']);
+const SCOPED_NAMES = new Set(['AWS::IAM::Policy.PolicyName', 'AWS::ApplicationAutoScaling::ScalingPolicy.PolicyName',
+  // The metric an alarm watches (its dimensions say whose), not a name of the alarm.
+  'AWS::CloudWatch::Alarm.MetricName']);
 
 /** Every physical name in `stacks`: the stack names, and each resource's top-level properties that end in "Name" or are `Family`, with a plain string value. */
 export function physicalNames(stacks: GeneratedStack[]): PhysicalName[] {

@@ -19,6 +19,9 @@ export const INJECTIONS = [
   '../../etc/passwd',
 ];
 
+/** A valid secret reference, next to the invalid values. */
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-AbCdEf';
+
 /** Invalid values of the options that take one value: the error names the option itself. */
 export const HOSTILE_INPUTS: Record<string, unknown[]> = {
   serviceName: [
@@ -35,6 +38,15 @@ export const HOSTILE_INPUTS: Record<string, unknown[]> = {
   buildImage: [null, 42, '', 'Aws/CodeBuild', 'image:tag with space', 'a'.repeat(256), ...INJECTIONS],
   pipelineAccount: [null, 42, 123456789012, '', '12345678901', '1234567890123', 'abcdefghijkl', ' 123456789012', '1234-5678-9012', [], ...INJECTIONS],
   pipelineRegion: [null, 42, '', 'eu-west-9', 'EU-WEST-1', 'europe', 'eu-west-1 ', 'us-east-1a', ['eu-west-1'], ...INJECTIONS],
+  // A map that is none, or a variable name that is invalid or the image's or ECS's own.
+  environment: [null, 42, 'A=1', ['A=1'], { 'BAD-NAME': 'x' }, { '1A': 'x' }, { PORT: '80' }, { SERVICE_VERSION: '1' }, { NODE_ENV: 'dev' },
+    { AWS_REGION: 'eu-west-1' }, { ECS_CONTAINER_METADATA_URI_V4: 'x' }, { ['a'.repeat(129)]: 'x' }, ...INJECTIONS.map((name) => ({ [name]: 'x' }))],
+  secrets: [null, 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db', [SECRET_ARN], { 'DB PASSWORD': SECRET_ARN }, { PORT: SECRET_ARN },
+    { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: SECRET_ARN }, ...INJECTIONS.slice(0, 4).map((name) => ({ [name]: SECRET_ARN }))],
+  secretsKeyArn: [null, 42, '', 'alias/orders', 'arn:aws:kms:eu-west-1:123456789012:alias/orders', '12345678-1234-1234-1234-123456789012',
+    'arn:aws:kms:eu-west-1:123:key/12345678-1234-1234-1234-123456789012', 'arn:aws:kms:eu-west-9:123456789012:key/12345678-1234-1234-1234-123456789012', ...INJECTIONS.slice(0, 3)],
+  enableExecuteCommand: [null, 'true', 'yes', 1, 0, {}],
+  network: [null, 42, 'private', true, [], [{ taskSubnets: 'private' }]],
   pullRequestBuilds: [null, 'true', 'false', 0, 1, 'yes', {}, []],
   upgradeSchedule: [null, false, true, 0, '', 'OFF', 'weekly', 'rate(1 minute)', 'rate(5 minutes)', 'rate(1 days)', 'rate(0 days)',
     'cron(* * * * ? *)', 'cron(0/5 * * * ? *)', 'cron(0 6 ? * MON)', 'cron(0 6 ? * MON *) ', `cron(0 6 ? * MON ${'1'.repeat(300)})`,
@@ -99,9 +111,170 @@ export const HOSTILE_ENVIRONMENTS: HostileEnvironments[] = [
   ...[null, 42, '', 'not-an-arn', 'arn:aws:acm:eu-west-1:123:certificate/x', 'arn:aws:iam::123456789012:certificate/x',
     'arn:aws:acm:eu-west-1:123456789012:certificate/', `arn:aws:acm:eu-west-1:123456789012:certificate/${'a'.repeat(129)}`, ...INJECTIONS.slice(0, 3)]
     .map((certificateArn) => ({ what: 'a malformed certificateArn', environments: second({ certificateArn }), named: 'environments[1].certificateArn' })),
+  // Variables, secrets, the key and ECS Exec: the map, a name, or one entry's value.
+  ...[null, 'A=1', ['A=1'], { 'BAD-NAME': 'x' }, { PORT: '8080' }, { HOME: '/root' }]
+    .map((environment) => ({ what: 'an environment map or variable name that is invalid', environments: second({ environment }), named: 'environments[1].environment' })),
+  ...[42, null, true, 'a\nb', 'tab\there', 'x'.repeat(4097), '${Token[Bucket.Name.1]}', { v: 1 }]
+    .map((value) => ({ what: 'a variable value that is no literal one-line string', environments: second({ environment: { GREETING: value } }), named: 'environments[1].environment.GREETING' })),
+  ...[null, ['x'], { 'A-B': SECRET_ARN }, { NODE_OPTIONS: SECRET_ARN }]
+    .map((secrets) => ({ what: 'a secrets map or name that is invalid', environments: second({ secrets }), named: 'environments[1].secrets' })),
+  ...[null, 42, '', 'hunter2', 'orders/db', SECRET_ARN.replace('123456789012', '123'), SECRET_ARN.replace('eu-west-1', 'mars-1'),
+    `${SECRET_ARN}:password`, `${SECRET_ARN}:::`, `${SECRET_ARN}:k:AWSCURRENT:0123`, 'arn:aws:ssm:eu-west-1:123456789012:parameter/',
+    'arn:aws:ssm:eu-west-1:123456789012:parameter/a//b', 'arn:aws:ssm:eu-west-1:123456789012:document/x', 'arn:aws:s3:::bucket/key', ...INJECTIONS.slice(0, 3)]
+    .map((arn) => ({ what: 'a secret that is no well-formed secret or parameter ARN', environments: second({ secrets: { DB_PASSWORD: arn } }), named: 'environments[1].secrets.DB_PASSWORD' })),
+  { what: 'a name both a variable and a secret', environments: second({ environment: { DB: 'x' }, secrets: { DB: SECRET_ARN } }), named: 'environments[1].secrets.DB' },
+  ...[null, 'key', 'arn:aws:kms:eu-west-1:123456789012:alias/x', ...INJECTIONS.slice(0, 2)]
+    .map((secretsKeyArn) => ({ what: 'a secretsKeyArn that is no KMS key ARN', environments: second({ secretsKeyArn }), named: 'environments[1].secretsKeyArn' })),
+  ...[null, 'true', 1].map((enableExecuteCommand) => ({ what: 'enableExecuteCommand not a boolean', environments: second({ enableExecuteCommand }), named: 'environments[1].enableExecuteCommand' })),
+];
+
+const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: 'orders' };
+const VPC = {
+  vpcId: 'vpc-0123456789abcdef0',
+  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  publicSubnetIds: ['subnet-0a0a0a0a', 'subnet-0a0a0a0b'],
+  privateSubnetIds: ['subnet-0b0b0b0a', 'subnet-0b0b0b0b'],
+};
+
+/** One environment with `domain`, or with `network`: the errors name `environments[1].domain...` or `environments[1].network...`. */
+const withDomain = (domain: unknown): unknown[] => second({ domain });
+const withNetwork = (network: unknown): unknown[] => second({ network });
+const withVpc = (vpc: Record<string, unknown>, taskSubnets = 'private'): unknown[] => withNetwork({ taskSubnets, vpc: { ...VPC, ...vpc } });
+const D = 'environments[1].domain';
+const N = 'environments[1].network';
+
+/** Invalid values of an environment's `domain` and `network`, and of the service's `network` fields. */
+export const HOSTILE_DOMAINS_AND_NETWORKS: HostileEnvironments[] = [
+  ...[null, 'orders.example.com', 42, true, []].map((domain) => ({ what: 'a domain that is no object', environments: withDomain(domain), named: D })),
+  { what: 'an unknown domain field', environments: withDomain({ ...ZONE, ttl: 60 }), named: `${D}.ttl` },
+  ...[undefined, null, 42, '', 'Z', 'z0123456789', 'Zabc123', '/hostedzone/Z0123456789', 'Z0123-456', `Z${'A'.repeat(32)}`, ...INJECTIONS.slice(0, 3)]
+    .map((hostedZoneId) => ({ what: 'a malformed hosted zone ID', environments: withDomain({ ...ZONE, hostedZoneId }), named: `${D}.hostedZoneId` })),
+  ...[undefined, null, 42, '', 'com', 'Example.com', 'example.com.', '-a.com', 'a-.com', 'a..com', `${'a'.repeat(64)}.com`, 'ex ample.com', 'example.123',
+    `${Array.from({ length: 5 }, () => 'a'.repeat(60)).join('.')}.com`, ...INJECTIONS.slice(0, 3)]
+    .map((zoneName) => ({ what: 'a malformed zone name', environments: withDomain({ ...ZONE, zoneName }), named: `${D}.zoneName` })),
+  ...[undefined, null, 42, '', '.', 'Orders', 'orders.', '*.orders', '*', 'orders_api', '-orders', 'orders-', 'a'.repeat(64), 'example.com', 'orders.example.com',
+    // 52 + ".example.com" = 64 is the longest name a requested certificate takes: one more is refused.
+    `${'a'.repeat(41)}.${'b'.repeat(11)}`, ...INJECTIONS.slice(0, 3)]
+    .map((recordName) => ({ what: 'a malformed or too long record name', environments: withDomain({ ...ZONE, recordName }), named: `${D}.recordName` })),
+  { what: 'two environments with one name', environments: [{ name: 'staging', domain: ZONE }, { name: 'production', domain: ZONE }], named: `${D}.recordName` },
+  ...[null, 'private', 42, true, []].map((network) => ({ what: 'a network that is no object', environments: withNetwork(network), named: N })),
+  { what: 'an unknown network field', environments: withNetwork({ subnets: 'private' }), named: `${N}.subnets` },
+  ...[null, '', 'PRIVATE', 'isolated', 42, true].map((taskSubnets) => ({ what: 'an unknown taskSubnets', environments: withNetwork({ taskSubnets }), named: `${N}.taskSubnets` })),
+  ...[null, 2, 'two', 'PER-ZONE', '', 'toString']
+    .map((natGateways) => ({ what: 'an unknown natGateways', environments: withNetwork({ taskSubnets: 'private', natGateways }), named: `${N}.natGateways` })),
+  { what: 'NAT gateways for public tasks', environments: withNetwork({ natGateways: 'one' }), named: `${N}.natGateways` },
+  { what: 'NAT gateways in an existing VPC', environments: withNetwork({ taskSubnets: 'private', natGateways: 'per-zone', vpc: VPC }), named: `${N}.natGateways` },
+  ...[null, 'vpc-0123456789abcdef0', [], 42].map((vpc) => ({ what: 'a vpc that is no object', environments: withNetwork({ vpc }), named: `${N}.vpc` })),
+  { what: 'an unknown vpc field', environments: withVpc({ cidr: '10.0.0.0/16' }), named: `${N}.vpc.cidr` },
+  ...[undefined, null, 42, '', 'vpc-123', 'VPC-01234567', 'vpc-0123456g', 'vpc-0123456789', 'subnet-01234567', ...INJECTIONS.slice(0, 3)]
+    .map((vpcId) => ({ what: 'a malformed VPC ID', environments: withVpc({ vpcId }), named: `${N}.vpc.vpcId` })),
+  ...[undefined, null, 'eu-west-1a', [], ['eu-west-1a'], ['eu-west-1a', 'eu-west-1a'], ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((z) => `eu-west-1${z}`)]
+    .map((availabilityZones) => ({ what: 'not 2 to 6 different zones', environments: withVpc({ availabilityZones }), named: `${N}.vpc.availabilityZones` })),
+  ...['eu-west-9b', 'EU-WEST-1B', 'eu-west-1', 'us-east-1a', 42, null, INJECTIONS[0]]
+    .map((zone) => ({ what: 'a zone that is not of the first one\'s region', environments: withVpc({ availabilityZones: ['eu-west-1a', zone] }), named: `${N}.vpc.availabilityZones[1]` })),
+  { what: 'zones of another region than the pipeline\'s', environments: withVpc({}), named: `${N}.vpc.availabilityZones[0]`, with: { pipelineRegion: 'us-east-1' } },
+  ...[undefined, null, 'subnet-0a0a0a0a', [], ['subnet-0a0a0a0a'], ['subnet-0a0a0a0a', 'subnet-0a0a0a0a'], ['subnet-0a0a0a0a', 'subnet-0a0a0a0b', 'subnet-0a0a0a0c']]
+    .map((publicSubnetIds) => ({ what: 'not one public subnet per zone', environments: withVpc({ publicSubnetIds }), named: `${N}.vpc.publicSubnetIds` })),
+  ...['subnet-123', 'SUBNET-0A0A0A0A', 'vpc-0a0a0a0a', 42, null, INJECTIONS[0]]
+    .map((id) => ({ what: 'a malformed subnet ID', environments: withVpc({ privateSubnetIds: ['subnet-0b0b0b0a', id] }), named: `${N}.vpc.privateSubnetIds[1]` })),
+  { what: 'no private subnets for private tasks', environments: withVpc({ privateSubnetIds: undefined }), named: `${N}.vpc.privateSubnetIds` },
+  { what: 'a subnet both public and private', environments: withVpc({ privateSubnetIds: ['subnet-0a0a0a0a', 'subnet-0b0b0b0b'] }), named: `${N}.vpc.privateSubnetIds` },
+  // The service-wide network: its errors name `network...`.
+  { what: 'the service\'s taskSubnets unknown', environments: second({}), named: 'network.taskSubnets', with: { network: { taskSubnets: 'dmz' } } },
+  {
+    what: 'the service\'s existing VPC without private subnets',
+    environments: second({}),
+    named: 'network.vpc.privateSubnetIds',
+    with: { network: { taskSubnets: 'private', vpc: { ...VPC, privateSubnetIds: undefined } } },
+  },
+];
+
+/** An invalid `source`, the option path that its error names, and the other options it comes with. */
+export interface HostileSource {
+  readonly what: string;
+  readonly source: unknown;
+  /** `source`, `source.<field>`, `source.excludedPaths[i]`, or an option that a connection source refuses. */
+  readonly named: string;
+  /** Other options given with it (pipelineAccount; pullRequestBuilds or upgradeSchedule, which the source refuses). */
+  readonly with?: Record<string, unknown>;
+}
+
+const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** A source through a connection to `acme/orders` with `fields` changed. */
+function connection(fields: Record<string, unknown>): Record<string, unknown> {
+  return { connectionArn: CONNECTION_ARN, repository: 'acme/orders', ...fields };
+}
+
+/** Invalid values of `source` and of its fields. */
+export const HOSTILE_SOURCES: HostileSource[] = [
+  ...[null, 'acme/orders', 42, true, [], [CONNECTION_ARN]].map((source) => ({ what: 'not an object', source, named: 'source' })),
+  ...[{ branch: 'main' }, { repo: 'orders' }, { ConnectionArn: CONNECTION_ARN }]
+    .map((unknown) => ({ what: 'an unknown field', source: connection(unknown), named: `source.${Object.keys(unknown)[0]}` })),
+  ...[undefined, null, 42, '', 'not-an-arn', CONNECTION_ARN.replace('codeconnections', 'codecommit'), CONNECTION_ARN.replace(':connection/', ':host/'),
+    CONNECTION_ARN.replace('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'my-connection'), CONNECTION_ARN.replace('111111111111', '1111'), `${CONNECTION_ARN} `,
+    ...INJECTIONS.slice(0, 3)]
+    .map((connectionArn) => ({ what: 'a malformed connectionArn', source: connection({ connectionArn }), named: 'source.connectionArn' })),
+  { what: 'a connection of another account than the pipeline\'s', source: connection({}), named: 'source.connectionArn', with: { pipelineAccount: '222222222222' } },
+  ...[undefined, null, 42, '', 'orders', 'acme/', '/orders', 'acme//orders', 'acme/../orders', '-acme/orders', 'https://github.com/acme/orders',
+    `acme/${'a'.repeat(101)}`, Array.from({ length: 22 }, () => 'g').join('/'), ...INJECTIONS]
+    .map((repository) => ({ what: 'a malformed repository', source: connection({ repository }), named: 'source.repository' })),
+  ...[null, 'docs/**', {}, Array.from({ length: 9 }, (_, i) => `docs${i}/**`)]
+    .map((excludedPaths) => ({ what: 'excludedPaths not a list of at most 8', source: connection({ excludedPaths }), named: 'source.excludedPaths' })),
+  // "{{mustache}}" is a valid glob (a group), and harmless: no template renders a value twice.
+  ...[null, 42, '', '/docs/**', '../x', 'docs/../../x', 'my docs/**', 'x'.repeat(256), 'docs/**', ...INJECTIONS.filter((i) => i !== '{{mustache}}')]
+    .map((pattern) => ({ what: 'an invalid or repeated excluded path', source: connection({ excludedPaths: ['docs/**', pattern] }), named: 'source.excludedPaths[1]' })),
+  // Pull request builds and the scheduled upgrade work on a CodeCommit repository only.
+  { what: 'pull request builds switched on', source: connection({}), named: 'pullRequestBuilds', with: { pullRequestBuilds: true } },
+  ...['cron(0 6 ? * MON *)', 'rate(7 days)']
+    .map((upgradeSchedule) => ({ what: 'a scheduled upgrade', source: connection({}), named: 'upgradeSchedule', with: { upgradeSchedule } })),
+];
+
+/** An invalid `alarms` or `notifications` value, the options it comes in, and the option path that its error names. */
+export interface HostileObservability {
+  readonly what: string;
+  readonly options: Record<string, unknown>;
+  readonly named: string;
+}
+
+const THRESHOLDS = ['loadBalancer5xxPercent', 'target5xxPercent', 'latencyP99Ms', 'unhealthyHosts', 'tasksBelowDesiredMinutes', 'evaluationMinutes', 'minimumRequests'];
+const OUT_OF_RANGE: Record<string, unknown[]> = {
+  loadBalancer5xxPercent: [0, 0.05, -1, 100.5, NaN, Infinity, '5'],
+  target5xxPercent: [0, 101, null, '5%'],
+  latencyP99Ms: [0, 60001, 1.5, -100, '1000'],
+  unhealthyHosts: [0, 101, 0.5, true],
+  tasksBelowDesiredMinutes: [0, 61, 2.5],
+  evaluationMinutes: [0, 61, 1.5, null],
+  minimumRequests: [-1, 100001, 0.5],
+};
+
+/** Invalid alarm thresholds, service-wide and per environment, and invalid notification settings. */
+export const HOSTILE_OBSERVABILITY: HostileObservability[] = [
+  ...[null, 'strict', 42, [], [{ latencyP99Ms: 500 }]].map((alarms) => ({ what: 'alarms not an object', options: { alarms }, named: 'alarms' })),
+  ...THRESHOLDS.flatMap((key) => OUT_OF_RANGE[key].map((value) => ({ what: `alarms.${key} out of range`, options: { alarms: { [key]: value } }, named: `alarms.${key}` }))),
+  ...[{ cpuPercent: 80 }, { latencyP95Ms: 500 }].map((alarms) => ({ what: 'an unknown threshold', options: { alarms }, named: `alarms.${Object.keys(alarms)[0]}` })),
+  ...[null, 'strict'].map((alarms) => ({ what: 'an environment\'s alarms not an object', options: { environments: second({ alarms }) }, named: 'environments[1].alarms' })),
+  ...[['latencyP99Ms', 0], ['target5xxPercent', 200], ['tasksBelowDesiredMinutes', 1.5], ['latencyP95Ms', 100]].map(([key, value]) => ({
+    what: 'an environment\'s threshold out of range or unknown', options: { environments: second({ alarms: { [key as string]: value } }) }, named: `environments[1].alarms.${key}`,
+  })),
+  ...[null, 'team@example.com', 42, []].map((notifications) => ({ what: 'notifications not an object', options: { notifications }, named: 'notifications' })),
+  { what: 'an unknown notification field', options: { notifications: { slack: '#team' } }, named: 'notifications.slack' },
+  ...['team@example.com', {}, Array.from({ length: 21 }, (_, i) => `user${i}@example.com`)]
+    .map((emails) => ({ what: 'emails not a list of at most 20', options: { notifications: { emails } }, named: 'notifications.emails' })),
+  ...[null, 42, '', 'team', 'team@', '@example.com', 'team@example', 'team @example.com', 'team@exa mple.com', 'team@-example.com', 'team@example.c',
+    `${'a'.repeat(250)}@example.com`, 'a@b@example.com', ...INJECTIONS.slice(0, 4)]
+    .map((email) => ({ what: 'an invalid e-mail address', options: { notifications: { emails: ['team@example.com', email] } }, named: 'notifications.emails[1]' })),
+  { what: 'a duplicate e-mail address', options: { notifications: { emails: ['team@example.com', 'TEAM@example.com'] } }, named: 'notifications.emails[1]' },
+  ...[null, 42, '', 'team-alerts', 'arn:aws:sqs:eu-west-1:111111111111:team-alerts', 'arn:aws:sns:eu-west-1:111111111111:team-alerts.fifo',
+    'arn:aws:sns:eu-west-9:111111111111:team-alerts', 'arn:aws:sns:eu-west-1:1111:team-alerts', 'arn:aws:sns:eu-west-1:111111111111:', `arn:aws:sns:eu-west-1:111111111111:${'a'.repeat(257)}`,
+    'arn:aws:sns:eu-west-1:111111111111:team alerts', ...INJECTIONS.slice(0, 3)]
+    .map((topicArn) => ({ what: 'a malformed topic ARN', options: { notifications: { topicArn } }, named: 'notifications.topicArn' })),
+  { what: 'a topic in another region than the pipeline\'s', options: { pipelineRegion: 'eu-west-1', notifications: { topicArn: 'arn:aws:sns:us-east-1:111111111111:alerts' } }, named: 'notifications.topicArn' },
+  { what: 'a topic in another account than the pipeline\'s', options: { ...CROSS_ACCOUNT, notifications: { topicArn: 'arn:aws:sns:eu-west-1:222222222222:alerts' } }, named: 'notifications.topicArn' },
 ];
 
 /** How many invalid inputs the tables hold, for the README figures. */
 export function hostileInputCount(): number {
-  return Object.values(HOSTILE_INPUTS).reduce((n, values) => n + values.length, 0) + HOSTILE_ENVIRONMENTS.length;
+  const tables = [HOSTILE_ENVIRONMENTS, HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_SOURCES, HOSTILE_OBSERVABILITY];
+  return Object.values(HOSTILE_INPUTS).reduce((n, values) => n + values.length, 0) + tables.reduce((n, table) => n + table.length, 0);
 }

@@ -48,9 +48,10 @@ test('the cdk-nag check of generate() reports a finding in a service stack', () 
 describe('the physical-name walk', () => {
   const stacks = (): GeneratedStack[] => generated.get('every default')!.stacks;
 
-  test('sees the names of every stack and of every environment\'s cluster, service, family, log group and deploy role', () => {
+  test('sees the names of every stack and of every environment\'s cluster, service, family, log group, deploy role, alarms and dashboard', () => {
     const names = physicalNames(stacks()).map((n) => `${n.kind} ${n.value}`);
-    expect(names).toEqual(expect.arrayContaining(['stack orders-api-pipeline', 'AWS::CodePipeline::Pipeline.Name orders-api', 'AWS::ECR::Repository.RepositoryName orders-api']));
+    expect(names).toEqual(expect.arrayContaining(['stack orders-api-pipeline', 'AWS::CodePipeline::Pipeline.Name orders-api', 'AWS::ECR::Repository.RepositoryName orders-api',
+      'AWS::SNS::Topic.TopicName orders-api-notifications']));
     for (const env of ['staging', 'production']) {
       expect(names).toEqual(expect.arrayContaining([
         `stack orders-api-${env}`,
@@ -59,6 +60,8 @@ describe('the physical-name walk', () => {
         `AWS::ECS::TaskDefinition.Family orders-api-${env}`,
         `AWS::Logs::LogGroup.LogGroupName /ecs/orders-api/${env}`,
         `AWS::IAM::Role.RoleName orders-api-${env}-ecs-deploy`,
+        `AWS::CloudWatch::Alarm.AlarmName orders-api-${env}-latency-p99`,
+        `AWS::CloudWatch::Dashboard.DashboardName orders-api-${env}`,
       ]));
     }
   });

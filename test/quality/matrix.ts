@@ -124,10 +124,97 @@ export const COMBINATIONS: Combination[] = [
     },
   },
   {
+    name: 'domains and networks: HTTPS names (one at the apex with a given certificate), private tasks behind a NAT gateway per zone, an existing VPC',
+    options: {
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      network: { taskSubnets: 'private', natGateways: 'per-zone' },
+      environments: [
+        { name: 'staging', domain: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: 'orders.staging' } },
+        {
+          name: 'production',
+          requireApproval: true,
+          certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+          domain: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com', recordName: '@' },
+        },
+        {
+          name: 'shared',
+          network: {
+            taskSubnets: 'private',
+            vpc: {
+              vpcId: 'vpc-0123456789abcdef0',
+              availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+              publicSubnetIds: ['subnet-0a0a0a0a0a0a0a0a1', 'subnet-0a0a0a0a0a0a0a0a2', 'subnet-0a0a0a0a0a0a0a0a3'],
+              privateSubnetIds: ['subnet-0b0b0b0b0b0b0b0b1', 'subnet-0b0b0b0b0b0b0b0b2', 'subnet-0b0b0b0b0b0b0b0b3'],
+            },
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'variables and secrets of every kind with a KMS key, per-environment overrides, ECS Exec in production',
+    options: {
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      environment: { GREETING: 'Hello', LOG_LEVEL: 'info' },
+      secrets: { API_TOKEN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/api-token' },
+      environments: [
+        { name: 'staging', environment: { LOG_LEVEL: 'debug', FEATURE_X: 'on' } },
+        {
+          name: 'production',
+          requireApproval: true,
+          environment: { GREETING: 'Welcome' },
+          secrets: {
+            DB_PASSWORD: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-AbCdEf:password::',
+            DB_URL: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-url-Zz9Yx8',
+            SIGNING_KEY: 'arn:aws:ssm:eu-west-1:123456789012:parameter/orders/production/signing-key',
+          },
+          secretsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012',
+          enableExecuteCommand: true,
+        },
+      ],
+    },
+  },
+  {
+    name: 'a GitLab repository in nested groups through a connection, own excluded paths, in an account and region',
+    options: {
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      branch: 'trunk',
+      source: {
+        connectionArn: 'arn:aws:codestar-connections:eu-west-1:123456789012:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        repository: 'platform/payments/orders-api',
+        excludedPaths: ['docs/**', '*.md', 'adr/**'],
+      },
+    },
+  },
+  {
     name: 'the most environments: ten with 16-character names, a 32-character service name',
     options: {
       serviceName: 'a234567890-b234567890-c234567890',
       environments: Array.from({ length: 10 }, (_, i) => ({ name: `environment-${String.fromCharCode(97 + i)}abc`, requireApproval: i % 2 === 1 })),
+    },
+  },
+  {
+    name: 'e-mail notifications, service-wide thresholds and stricter ones in production, which runs in another account',
+    options: {
+      pipelineAccount: '111111111111',
+      pipelineRegion: 'eu-west-1',
+      alarms: { loadBalancer5xxPercent: 2, target5xxPercent: 1.5, latencyP99Ms: 800, evaluationMinutes: 2, minimumRequests: 20 },
+      notifications: { emails: ['team@example.com', 'oncall+orders@example.org'] },
+      environments: [
+        { name: 'staging', alarms: { latencyP99Ms: 2000 } },
+        { name: 'production', account: '222222222222', requireApproval: true, alarms: { target5xxPercent: 0.5, unhealthyHosts: 2, tasksBelowDesiredMinutes: 10 } },
+      ],
+    },
+  },
+  {
+    name: 'an existing notification topic, with an e-mail subscription',
+    options: {
+      pipelineAccount: '111111111111',
+      pipelineRegion: 'eu-west-1',
+      notifications: { topicArn: 'arn:aws:sns:eu-west-1:111111111111:team-alerts', emails: ['team@example.com'] },
     },
   },
   {

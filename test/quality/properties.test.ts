@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { COSTLY_CHECK_EVERY, RANDOM_CASES_PER_RUN } from './figures';
 import { cheapProblems, generate, Generated } from './generated';
-import { HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS } from './hostile-input';
+import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_OBSERVABILITY, HOSTILE_SOURCES } from './hostile-input';
 import { FARGATE_SIZES, InvalidOptionError } from '../../src/shared/service-settings';
 import { cfnLintErrors } from '../support/cfn-lint';
 
@@ -65,6 +65,43 @@ const gates = fc.oneof(
   { arbitrary: fc.constantFrom<unknown>({ cdkNag: 'no' }, { lint: true }, null, 'all'), weight: 1 },
 );
 
+// ------------------------------------------------------------------ alarms and notifications
+const alarms = fc.record({
+  loadBalancer5xxPercent: fc.double({ min: 0.1, max: 100, noNaN: true }),
+  target5xxPercent: fc.constantFrom(0.1, 0.5, 1, 2.5, 5, 50, 100),
+  latencyP99Ms: fc.integer({ min: 1, max: 60000 }),
+  unhealthyHosts: fc.integer({ min: 1, max: 100 }),
+  tasksBelowDesiredMinutes: fc.integer({ min: 1, max: 60 }),
+  evaluationMinutes: fc.integer({ min: 1, max: 60 }),
+  minimumRequests: fc.integer({ min: 0, max: 100000 }),
+}, { requiredKeys: [] });
+const email = fc.tuple(fc.stringMatching(/^[a-z0-9][a-z0-9.+_-]{0,15}$/), fc.constantFrom('example.com', 'example.org', 'mail.example.co.uk'))
+  .map(([local, domain]) => `${local}@${domain}`);
+// Now and then a topic in the first account and region: with another pipeline location it is rejected.
+const notifications = fc.record({
+  emails: fc.uniqueArray(email, { maxLength: 3 }),
+  topicArn: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 4 },
+    { arbitrary: fc.constantFrom('arn:aws:sns:eu-west-1:111111111111:team-alerts', 'arn:aws:sns:eu-west-1:111111111111:orders_alerts-1'), weight: 1 },
+  ),
+}, { requiredKeys: [] }).map(withoutUndefined);
+const hostileOf = (name: string) => HOSTILE_OBSERVABILITY.filter((c) => Object.keys(c.options).join() === name).map((c) => c.options[name]);
+
+// ------------------------------------------------------------------ variables, secrets, ECS Exec
+// Small pools of names, so that an environment overrides service-wide entries, and SHARED is now
+// and then both a variable and a secret (rejected when one map gives both).
+const variables = fc.dictionary(fc.constantFrom('GREETING', 'LOG_LEVEL', 'FEATURE_X', 'api_base_url', '_PRIVATE', 'SHARED'), fc.string({ maxLength: 40 }), { maxKeys: 4 });
+const secretArn = fc.constantFrom(
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-AbCdEf',
+  'arn:aws:secretsmanager:us-east-1:222222222222:secret:orders/api-token',
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db-AbCdEf:password::',
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/db::AWSPREVIOUS:',
+  'arn:aws:ssm:eu-west-1:123456789012:parameter/orders/signing-key',
+  'arn:aws:ssm:ap-southeast-2:333333333333:parameter/flat',
+);
+const secretMap = fc.dictionary(fc.constantFrom('API_TOKEN', 'DB_PASSWORD', 'SIGNING_KEY', 'SHARED'), secretArn, { maxKeys: 3 });
+const keyArn = fc.constantFrom('arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012', 'arn:aws:kms:us-east-1:222222222222:key/mrk-0123456789abcdef0123456789abcdef');
+
 // ------------------------------------------------------------------ where the stacks go
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
@@ -102,7 +139,40 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     size: fc.option(partial(size, ['cpu'], ['memory']), { nil: undefined, freq: 2 }),
     counts: fc.option(partial(counts, ['desiredCount'], ['maxCount']), { nil: undefined, freq: 2 }),
     certificateArn: fc.option(fc.uuid().map((id) => `arn:aws:acm:${region ?? 'eu-west-1'}:${account ?? '123456789012'}:certificate/${id}`), { nil: undefined, freq: 3 }),
+    environment: fc.option(variables, { nil: undefined, freq: 3 }),
+    secrets: fc.option(secretMap, { nil: undefined, freq: 3 }),
+    secretsKeyArn: fc.option(keyArn, { nil: undefined, freq: 4 }),
+    enableExecuteCommand: fc.option(fc.boolean(), { nil: undefined, freq: 3 }),
+    domain: fc.option(domain, { nil: undefined, freq: 3 }),
+    network: fc.option(network(region), { nil: undefined, freq: 3 }),
+    alarms: fc.option(alarms, { nil: undefined, freq: 4 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
+}
+
+/** A domain in one of two zones; two environments may draw the same name, which is rejected. */
+const domain = fc.record({
+  hostedZoneId: fc.stringMatching(/^Z[A-Z0-9]{10,20}$/),
+  zoneName: fc.constantFrom('example.com', 'orders.example.org'),
+  recordName: fc.oneof({ arbitrary: fc.array(word, { minLength: 1, maxLength: 3 }).map((w) => w.join('.')), weight: 5 }, { arbitrary: fc.constant('@'), weight: 1 }),
+});
+
+/** A network: public or private tasks, NAT gateways, an existing VPC in the region (or in eu-west-1 when none is named). */
+function network(region: string | undefined): fc.Arbitrary<Record<string, unknown>> {
+  const zones = region ?? 'eu-west-1';
+  const ids = (prefix: string, n: number) => fc.uniqueArray(fc.stringMatching(/^[0-9a-f]{17}$/), { minLength: n, maxLength: n }).map((a) => a.map((h) => `${prefix}-${h}`));
+  const vpc = fc.integer({ min: 2, max: 3 }).chain((n) => fc.record({
+    vpcId: ids('vpc', 1).map((a) => a[0]),
+    availabilityZones: fc.constant(['a', 'b', 'c'].slice(0, n).map((z) => `${zones}${z}`)),
+    publicSubnetIds: ids('subnet', n),
+    privateSubnetIds: ids('subnet', n),
+  }));
+  return fc.oneof(
+    { arbitrary: fc.record({ taskSubnets: fc.constant('private'), natGateways: fc.constantFrom('one', 'per-zone') }, { requiredKeys: ['taskSubnets'] }), weight: 6 },
+    { arbitrary: fc.record({ taskSubnets: fc.constant('public') }, { requiredKeys: [] }), weight: 3 },
+    // NAT gateways for public tasks, which is rejected.
+    { arbitrary: fc.record({ natGateways: fc.constantFrom('one', 'per-zone') }), weight: 1 },
+    { arbitrary: fc.record({ taskSubnets: fc.constantFrom('public', 'private'), vpc }, { requiredKeys: ['vpc'] }), weight: 3 },
+  ).map(withoutUndefined);
 }
 
 /** The whole value mostly, sometimes only the first or (less often) only the second of its keys. */
@@ -116,15 +186,52 @@ function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The pipeline's location and 1 to 3 environments, the default ones, or a hostile list (with the options it comes with). */
-const placement = pipelineLocation.chain((location) => fc.oneof(
+const placement = pipelineLocation.chain((location) => fc.tuple(fc.oneof(
   {
     arbitrary: fc.uniqueArray(environment(location), { minLength: 1, maxLength: 3, selector: (e) => e.name })
       .map((environments) => ({ ...location, environments })),
     weight: 30,
   },
   { arbitrary: fc.constant(location), weight: 8 },
-  { arbitrary: fc.constantFrom(...HOSTILE_ENVIRONMENTS).map((h) => ({ ...h.with, environments: h.environments })), weight: 2 },
-));
+  {
+    arbitrary: fc.constantFrom(...HOSTILE_ENVIRONMENTS, ...HOSTILE_DOMAINS_AND_NETWORKS).map((h) => ({ ...h.with, environments: h.environments })),
+    weight: 2,
+  },
+  // The service-wide network, in the pipeline's region (a hostile entry may bring its own).
+), fc.option(network(typeof location.pipelineRegion === 'string' ? location.pipelineRegion : undefined), { nil: undefined, freq: 4 }))
+  .map(([p, serviceNetwork]): Record<string, unknown> => (serviceNetwork === undefined || 'network' in p ? p : { ...p, network: serviceNetwork })));
+
+/**
+ * A source through a connection: a connection of one of the accounts (another account than the
+ * pipeline's is rejected), an `owner/name` or a nested GitLab path, and sometimes excluded paths.
+ */
+const connectionSource = fc.record({
+  connectionArn: fc.tuple(fc.constantFrom('codeconnections', 'codestar-connections'), fc.constantFrom(...REGIONS), fc.constantFrom(...ACCOUNTS), fc.uuid())
+    .map(([prefix, region, account, id]) => `arn:aws:${prefix}:${region}:${account}:connection/${id}`),
+  repository: fc.array(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,11}$/), { minLength: 2, maxLength: 4 }).map((parts) => parts.join('/')),
+  excludedPaths: fc.option(fc.uniqueArray(fc.constantFrom('docs/**', '*.md', '**/*.md', 'LICENSE', '.github/**', 'adr/*.{md,txt}', 'examples/[a-z]*/**'), { maxLength: 8 }),
+    { nil: undefined }),
+}).map(withoutUndefined);
+
+// Pull request builds and the upgrade schedule work on CodeCommit only: with a connection source they
+// are left out or switched off, and only now and then switched on, which is refused.
+const codeCommitReview = fc.record({
+  pullRequestBuilds: option(fc.boolean(), HOSTILE_INPUTS.pullRequestBuilds),
+  upgradeSchedule: option(upgradeSchedule, HOSTILE_INPUTS.upgradeSchedule),
+});
+const connectionReview = fc.record({
+  pullRequestBuilds: fc.oneof({ arbitrary: fc.constantFrom(undefined, false), weight: 20 }, { arbitrary: fc.constant(true), weight: 1 }),
+  upgradeSchedule: fc.oneof({ arbitrary: fc.constantFrom(undefined, 'off'), weight: 20 }, { arbitrary: upgradeSchedule, weight: 1 }),
+});
+const sourcing = fc.oneof(
+  { arbitrary: codeCommitReview, weight: 30 },
+  { arbitrary: fc.tuple(connectionSource, connectionReview).map(([source, review]) => ({ source, ...review })), weight: 12 },
+  {
+    arbitrary: fc.tuple(fc.constantFrom(...HOSTILE_SOURCES.filter((h) => h.with === undefined).map((h) => h.source)), codeCommitReview)
+      .map(([source, review]) => ({ source, ...review })),
+    weight: 1,
+  },
+);
 
 const optionsArbitrary = fc.record({
   name: fc.oneof(
@@ -139,11 +246,18 @@ const optionsArbitrary = fc.record({
   branch: option(branch, HOSTILE_INPUTS.branch),
   buildImage: option(buildImage, HOSTILE_INPUTS.buildImage),
   qualityGates: option(gates, [{ cdkNag: 1 }]),
-  pullRequestBuilds: option(fc.boolean(), HOSTILE_INPUTS.pullRequestBuilds),
-  upgradeSchedule: option(upgradeSchedule, HOSTILE_INPUTS.upgradeSchedule),
+  alarms: option(alarms, hostileOf('alarms')),
+  notifications: option(notifications, hostileOf('notifications')),
+  // Mostly CodeCommit (no source), as most repositories are; pull request builds and the upgrade
+  // schedule come with it (see sourcing).
+  sourcing,
+  environment: fc.option(option(variables, HOSTILE_INPUTS.environment), { nil: undefined, freq: 2 }),
+  secrets: fc.option(option(secretMap, HOSTILE_INPUTS.secrets), { nil: undefined, freq: 2 }),
+  secretsKeyArn: fc.option(option(keyArn, HOSTILE_INPUTS.secretsKeyArn), { nil: undefined, freq: 3 }),
+  enableExecuteCommand: fc.option(option(fc.boolean(), HOSTILE_INPUTS.enableExecuteCommand), { nil: undefined, freq: 3 }),
   placement,
-}).map(({ size: s, counts: c, placement: p, ...rest }) =>
-  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
+}).map(({ size: s, counts: c, placement: p, sourcing: r, ...rest }) =>
+  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p, ...r }));
 
 /**
  * Whether the option that an error names was given: a key of the options, a field of an object
@@ -161,18 +275,35 @@ function namesGivenOption(options: Record<string, any>, named: string): boolean 
   if (named === 'pipelineAccount' && options.pipelineAccount === undefined) {
     return environments.some((e) => e?.region !== undefined && e.region !== options.pipelineRegion);
   }
-  // `option`, `option.field`, `option[i]` or `option[i].field`: each step must be in what was given.
-  const m = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?$/.exec(named);
-  if (!m || !(m[1] in options)) return false;
-  let value = options[m[1]];
-  if (m[2] !== undefined) {
-    if (!Array.isArray(value) || Number(m[2]) >= value.length) return false;
-    value = value[Number(m[2])];
+  // `option`, then `.field` and `[i]` steps (`environments[1].domain.zoneName`): each step must be in what was given.
+  if (!/^\w+(\[\d+\]|\.\w+)*$/.test(named)) return false;
+  const steps = named.match(/\w+|\[\d+\]/g)!;
+  let value: any = options;
+  let parent = '';
+  for (const [i, step] of steps.entries()) {
+    if (step.startsWith('[')) {
+      if (!Array.isArray(value) || Number(step.slice(1, -1)) >= value.length) return false;
+      value = value[Number(step.slice(1, -1))];
+      parent = `${parent}[]`;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    // A required field (an environment's name, a domain's or an existing VPC's fields) is named when it is missing.
+    if (!(step in value)) return i === steps.length - 1 && (REQUIRED_FIELDS[parent] ?? []).includes(step);
+    value = value[step];
+    parent = step;
   }
-  // An element's required field (an environment's name) is named when it is missing.
-  const required = m[2] !== undefined && m[1] === 'environments' && m[3] === 'name';
-  return m[3] === undefined || (typeof value === 'object' && value !== null && (m[3] in value || required));
+  return true;
 }
+
+/** The required fields of the objects in the options, by the name of the option that holds them (`[]` for a list's elements). */
+const REQUIRED_FIELDS: Record<string, string[]> = {
+  'environments[]': ['name'],
+  'domain': ['hostedZoneId', 'zoneName', 'recordName'],
+  // privateSubnetIds is required with private tasks.
+  'vpc': ['vpcId', 'availabilityZones', 'publicSubnetIds', 'privateSubnetIds'],
+  'source': ['connectionArn', 'repository'],
+};
 
 test('the check of the option that an error names', () => {
   const options = { name: 'x', cpu: 300, qualityGates: { lint: true }, environments: [{ name: 'a' }, { name: 'staging', account: '1' }, {}] };
@@ -180,6 +311,21 @@ test('the check of the option that an error names', () => {
     .map((n) => namesGivenOption(options, n))).toEqual([true, true, true, true, true, true, true, true]);
   expect(['memory', 'qualityGates.cdkNag', 'environments[3]', 'environments[0].cpu', 'environments[1].region', 'pipelineAccount', 'cpu[0]'].map((n) => namesGivenOption(options, n)))
     .toEqual([false, false, false, false, false, false, false]);
+  const nested = { network: { vpc: { vpcId: 'x', publicSubnetIds: ['a', 'b'] } }, environments: [{ name: 'a', domain: { zoneName: 'x' } }] };
+  expect(['network.vpc.vpcId', 'network.vpc.publicSubnetIds[1]', 'network.vpc.privateSubnetIds', 'environments[0].domain.zoneName', 'environments[0].domain.recordName']
+    .map((n) => namesGivenOption(nested, n))).toEqual([true, true, true, true, true]);
+  expect(['network.vpc.publicSubnetIds[2]', 'network.taskSubnets', 'network.vpc.vpcId.x', 'environments[0].network', 'environments[0].domain.ttl', 'network..vpc']
+    .map((n) => namesGivenOption(nested, n))).toEqual([false, false, false, false, false, false]);
+  const source = { source: { repository: 'a', excludedPaths: ['x', '/y'] } };
+  expect(['source', 'source.connectionArn', 'source.repository', 'source.excludedPaths', 'source.excludedPaths[1]'].map((n) => namesGivenOption(source, n)))
+    .toEqual(Array(5).fill(true));
+  expect(['source.branch', 'source.excludedPaths[2]', 'source.repository[0]'].map((n) => namesGivenOption(source, n))).toEqual(Array(3).fill(false));
+  const observed = { name: 'x', notifications: { emails: ['a@example.com', 'b'] }, environments: [{ name: 'a', alarms: { latencyP99Ms: 0 } }] };
+  expect(['notifications.emails[1]', 'environments[0].alarms.latencyP99Ms'].map((n) => namesGivenOption(observed, n))).toEqual([true, true]);
+  expect(['notifications.topicArn', 'alarms.latencyP99Ms'].map((n) => namesGivenOption(observed, n))).toEqual([false, false]);
+  const maps = { environments: [{ name: 'a' }, { name: 'staging', secrets: { DB: 'x' } }] };
+  expect(namesGivenOption(maps, 'environments[1].secrets.DB')).toBe(true);
+  expect(['environments[1].secrets.API', 'environments[0].secrets.DB'].map((n) => namesGivenOption(maps, n))).toEqual([false, false]);
 });
 
 const seed = Number(process.env.QUALITY_SEED ?? Date.now() % 2 ** 31);

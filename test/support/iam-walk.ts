@@ -16,7 +16,15 @@ export const WILDCARD_RESOURCE_ALLOWLIST: Record<string, string> = {
   'codepipeline:PutJobSuccessResult': 'no resource-level permissions (the pipeline\'s functions report their result)',
   'codepipeline:PutJobFailureResult': 'no resource-level permissions (the pipeline\'s functions report their result)',
   'lambda:ListFunctions': 'no resource-level permissions; CodePipeline\'s Lambda invoke action requires it',
+  'ssmmessages:CreateControlChannel': 'ECS Exec: the Session Manager channels have no resource type',
+  'ssmmessages:CreateDataChannel': 'ECS Exec: the Session Manager channels have no resource type',
+  'ssmmessages:OpenControlChannel': 'ECS Exec: the Session Manager channels have no resource type',
+  'ssmmessages:OpenDataChannel': 'ECS Exec: the Session Manager channels have no resource type',
+  'logs:DescribeLogGroups': 'ECS Exec: the agent lists the log groups to find the session log\'s; the action has no resource-level permissions',
 };
+
+/** The allowlisted actions that only a service with ECS Exec on is granted. */
+export const EXECUTE_COMMAND_WILDCARD_ACTIONS = Object.keys(WILDCARD_RESOURCE_ALLOWLIST).filter((a) => a.startsWith('ssmmessages:') || a === 'logs:DescribeLogGroups');
 
 /** One Allow statement of an identity policy. */
 export interface Grant {
@@ -51,8 +59,9 @@ export function grants(json: any): Grant[] {
 /**
  * What breaks least privilege in a template of the service: action wildcards, `Resource: "*"` for
  * an action outside the allowlist, `ecs:ListTasks` not limited to the template's own cluster,
- * `iam:PassRole` beyond the template's task roles and ECS tasks, any `codecommit:Merge*`, a
- * `codecommit:GitPush` not limited to branches. Empty when the template is clean.
+ * `iam:PassRole` beyond the template's task roles and ECS tasks, `UseConnection` on anything but
+ * the connection that the pipeline's source names, any `codecommit:Merge*`, a `codecommit:GitPush`
+ * not limited to branches. Empty when the template is clean.
  */
 export function iamViolations(json: any): string[] {
   const all = grants(json);
@@ -84,7 +93,79 @@ export function iamViolations(json: any): string[] {
       out.push(`${g.policy}: iam:PassRole not limited to ECS tasks`);
     }
   }
+  out.push(...secretReadViolations(json, all));
+  const connections = connectionArns(json);
+  for (const g of all.filter((x) => x.actions.some((a) => /^(codestar-connections|codeconnections):UseConnection$/.test(a)))) {
+    if (g.resources.some((r) => typeof r !== 'string' || !connections.includes(r))) out.push(`${g.policy}: UseConnection beyond the connection of the source`);
+  }
   return out;
+}
+
+/** The connections that the template's pipelines name in their source actions. */
+export function connectionArns(json: any): string[] {
+  return Object.values<any>(json.Resources)
+    .filter((r) => r.Type === 'AWS::CodePipeline::Pipeline')
+    .flatMap((r) => r.Properties.Stages.flatMap((st: any) => st.Actions))
+    .map((a) => a.Configuration?.ConnectionArn)
+    .filter((arn): arn is string => typeof arn === 'string');
+}
+
+/**
+ * The Allow grants of Secrets Manager and SSM actions in any policy, and of kms:Decrypt in the
+ * policies of the task definition's execution role: one row per action and resource.
+ */
+export function secretReads(json: any): Array<{ policy: string; action: string; resource: unknown }> {
+  const taskDef = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
+  const executionRole = JSON.stringify([{ Ref: taskDef?.Properties.ExecutionRoleArn?.['Fn::GetAtt']?.[0] }]);
+  const ofExecutionRole = (policy: string) => JSON.stringify(json.Resources[policy]?.Properties.Roles) === executionRole;
+  return grants(json).flatMap((g) => g.actions.filter((a) => /^(secretsmanager|ssm):/.test(a) || (a === 'kms:Decrypt' && ofExecutionRole(g.policy)))
+    .flatMap((action) => g.resources.map((resource) => ({ policy: g.policy, action, resource }))));
+}
+
+/** The `valueFrom` of every container secret of the template's task definitions. */
+export function containerSecrets(json: any): string[] {
+  return Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
+    .flatMap((r) => (r.Properties.ContainerDefinitions ?? []).flatMap((c: any) => (c.Secrets ?? []).map((x: any) => x.ValueFrom)));
+}
+
+/**
+ * What reads secrets beyond the containers' own: a Secrets Manager or SSM action other than the
+ * one ECS needs, on a resource that no container secret names, or in a policy of another role than
+ * the task definition's execution role; a container secret that the execution role cannot read.
+ */
+function secretReadViolations(json: any, all: Grant[]): string[] {
+  const out: string[] = [];
+  const secrets = containerSecrets(json);
+  // The secret's own ARN: ECS's JSON-key selector (":key:stage:version") is not part of it.
+  const readable = (valueFrom: string) => (valueFrom.includes(':secretsmanager:')
+    ? ['secretsmanager:GetSecretValue', valueFrom.split(':').slice(0, 7).join(':')]
+    : ['ssm:GetParameters', valueFrom]);
+  const taskDef = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
+  const executionRole = taskDef?.Properties.ExecutionRoleArn?.['Fn::GetAtt']?.[0];
+  const granted: Array<[string, string]> = [];
+  for (const g of all) {
+    const reads = g.actions.filter((a) => /^(secretsmanager|ssm):/.test(a));
+    if (reads.length === 0) continue;
+    const roles = JSON.stringify(json.Resources[g.policy]?.Properties.Roles ?? null);
+    if (executionRole === undefined || roles !== JSON.stringify([{ Ref: executionRole }])) out.push(`${g.policy}: reads secrets, but is not the execution role's policy only`);
+    for (const action of reads) {
+      if (action !== 'secretsmanager:GetSecretValue' && action !== 'ssm:GetParameters') out.push(`${g.policy}: ${action} beyond what ECS needs to read a secret`);
+      for (const resource of g.resources) {
+        // A partial ARN's grant covers the secret's 6-character suffix with "-??????".
+        const arn = typeof resource === 'string' ? resource.replace(/-\?{6}$/, '') : JSON.stringify(resource);
+        if (!secrets.some((v) => samePair(readable(v), [action, arn]))) out.push(`${g.policy}: ${action} on ${arn}, which no container secret names`);
+        granted.push([action, arn]);
+      }
+    }
+  }
+  for (const v of secrets) {
+    if (!granted.some((pair) => samePair(pair, readable(v)))) out.push(`the container secret ${v} is not readable by the execution role`);
+  }
+  return out;
+}
+
+function samePair(a: string[], b: string[]): boolean {
+  return a[0] === b[0] && a[1] === b[1];
 }
 
 function byJson(a: unknown, b: unknown): number {

@@ -77,8 +77,17 @@ export function customizedProps(app: App): CicdServiceProps {
         desiredCount: 3,
         maxCount: 12,
         certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+        environment: { LOG_LEVEL: 'warn' },
+        secrets: {
+          DB_PASSWORD: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:billing/db-AbCdEf:password::',
+          SIGNING_KEY: 'arn:aws:ssm:eu-west-1:123456789012:parameter/billing/signing-key',
+        },
+        secretsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/12345678-1234-1234-1234-123456789012',
+        enableExecuteCommand: true,
       },
     ],
+    environment: { GREETING: 'Hello', LOG_LEVEL: 'info' },
+    secrets: { API_TOKEN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:billing/api-token' },
     sourceEncryptionKey: new kms.Key(shared, 'SourceKey', { enableKeyRotation: true }),
     imageEncryptionKey: new kms.Key(shared, 'ImageKey', { enableKeyRotation: true }),
     imagesToKeep: 5,
@@ -108,6 +117,22 @@ export const CROSS_ACCOUNT_PROPS: CicdServiceProps = {
 /** The cross-account service. */
 export function crossAccountService(): SynthesizedService {
   return synthesizeService(CROSS_ACCOUNT_PROPS);
+}
+
+/** A connection of the newer `codeconnections` form, in the pipeline's account. */
+export const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** The source in a GitHub repository through a connection, the pipeline in an account and region. */
+export const CONNECTION_SOURCE_PROPS: CicdServiceProps = {
+  serviceName: 'orders',
+  pipelineAccount: '111111111111',
+  pipelineRegion: 'eu-west-1',
+  source: { connectionArn: CONNECTION_ARN, repository: 'acme/orders' },
+};
+
+/** The service whose source is a connection's repository. */
+export function connectionService(): SynthesizedService {
+  return synthesizeService(CONNECTION_SOURCE_PROPS);
 }
 
 /** The resources of a template of one type, as [logical ID, resource] pairs. */
