@@ -54,7 +54,7 @@ describe('the TypeScript reference', () => {
 
   test.each(environments)('gives $name the fixture\'s variable and secret, by reference', (environment) => {
     const template = templates()[`${service.serviceName}-${environment.name}`];
-    const taskDefinition = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
+    const taskDefinition = Object.values<any>(template.Resources ?? {}).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
     const container = taskDefinition.Properties.ContainerDefinitions[0];
     expect(container.Environment).toEqual(expect.arrayContaining(
       Object.entries(service.environment).map(([name, value]) => ({ Name: name, Value: value }))));
