@@ -7,8 +7,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** The handlers' source: `src/pipeline/handlers` in the sources, `lib/pipeline/handlers` once compiled. */
-const HANDLER_FILE = path.join(__dirname, 'handlers', 'index.js');
+/** The handlers' folder: `src/pipeline/handlers` in the sources, `lib/pipeline/handlers` once compiled. */
+const HANDLERS_DIR = path.join(__dirname, 'handlers');
 
 /** Properties of `PipelineFunction`. */
 export interface PipelineFunctionProps {
@@ -20,6 +20,8 @@ export interface PipelineFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** How long one invocation may run. @default Duration.minutes(1) */
   readonly timeout?: Duration;
+  /** The file of `handlers/` that holds the handler. @default "index.js" */
+  readonly handlerFile?: string;
   /** Whether CodePipeline invokes the function, which then reports its job's result. @default true */
   readonly reportsToPipeline?: boolean;
   /** Environment variables of the function. @default - none */
@@ -58,7 +60,7 @@ export class PipelineFunction extends Construct {
     }
     this.function = new lambda.Function(this, 'Function', {
       runtime: lambda.Runtime.NODEJS_24_X,
-      code: lambda.Code.fromInline(fs.readFileSync(HANDLER_FILE, 'utf-8')),
+      code: lambda.Code.fromInline(fs.readFileSync(path.join(HANDLERS_DIR, props.handlerFile ?? 'index.js'), 'utf-8')),
       handler: `index.${props.handler}`,
       description: props.description,
       role: this.role,

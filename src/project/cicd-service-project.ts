@@ -18,6 +18,7 @@ import { ALARM_DEFAULTS } from '../shared/alarm-settings';
 import { domainOptionsInOrder } from '../shared/domain-settings';
 import { networkOptionsInOrder } from '../shared/network-settings';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
+import { UPGRADE_SCHEDULE_OFF } from '../shared/review-settings';
 import { AlarmOptions, DeploymentOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 import { SourceOptions } from '../shared/source-options';
@@ -213,6 +214,8 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       alarms: o.alarms,
       notifications: o.notifications,
       deployment: o.deployment,
+      pullRequestBuilds: o.pullRequestBuilds,
+      upgradeSchedule: o.upgradeSchedule,
     });
   }
 
@@ -344,6 +347,8 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     alarms: inDeclarationOrder(options.alarms),
     notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
     deployment: orderedDeployment(options.deployment),
+    pullRequestBuilds: settings.pullRequestBuilds,
+    upgradeSchedule: settings.upgradeSchedule ?? UPGRADE_SCHEDULE_OFF,
   };
 }
 

@@ -415,6 +415,27 @@ export interface ServiceOptions {
    * @default - a canary deployment in the last environment and rolling updates in the others
    */
   readonly deployment?: DeploymentOptions;
+
+  /**
+   * Whether every pull request on the CodeCommit repository is built and checked before merge: a
+   * pull request opened or updated runs `buildspec.yml` in "verify only" mode (the tests, the
+   * gates and the image build, nothing pushed), the result is posted on the pull request, and the
+   * pull request needs the build's approval to merge. For CodeCommit only: with `source`, the Git
+   * host's own checks do this (see the operating guide), and `true` is refused.
+   *
+   * @default - true with a CodeCommit repository, false with `source`
+   */
+  readonly pullRequestBuilds?: boolean;
+
+  /**
+   * When a build upgrades the repository to the latest cicd-service-template and opens a pull
+   * request with the change: an EventBridge schedule expression, `cron(...)` with six fields or
+   * `rate(<n> <unit>)`, in UTC; or "off" for no scheduled upgrade. For CodeCommit only: with
+   * `source`, only "off" is accepted. An upgrade that stops is reported to the notifications topic.
+   *
+   * @default - "cron(0 6 ? * MON *)" (Mondays, 06:00 UTC) with a CodeCommit repository, "off" with `source`
+   */
+  readonly upgradeSchedule?: string;
 }
 
 /**
@@ -550,8 +571,8 @@ export interface NotificationOptions {
 
   /**
    * ARN of an existing SNS topic in the pipeline's account and region, used instead of creating
-   * one. Its policy (and key policy, when encrypted) must let CodeStar Notifications, the
-   * pipeline's role and CloudWatch alarms publish.
+   * one. Its policy (and key policy, when encrypted) must let CodeStar Notifications (the
+   * pipeline's runs, the failed template upgrades), the pipeline's role and CloudWatch alarms publish.
    *
    * @default - a topic `<service>-notifications` in the pipeline's stack
    */

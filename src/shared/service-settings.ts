@@ -5,6 +5,7 @@ import { defaultDeployment, DeploymentSettings, resolveDeployment } from './depl
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
 import { NetworkSettings, resolveNetwork } from './network-settings';
 import { NotificationSettings, resolveNotifications } from './notification-settings';
+import { resolveReviewSettings } from './review-settings';
 import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
 import { resolveSource, SourceSettings } from './source-settings';
 
@@ -50,6 +51,8 @@ export const BUILD_ENV = {
   repositoryUri: 'REPOSITORY_URI',
   containerName: 'CONTAINER_NAME',
   accountId: 'AWS_ACCOUNT_ID',
+  /** "1" in pull request builds: the same checks, nothing pushed, no imagedefinitions.json. */
+  verifyOnly: 'VERIFY_ONLY',
 } as const;
 
 /** The CPU/memory pairs that Fargate accepts (linux, x86_64 and arm64), in MiB. */
@@ -117,6 +120,8 @@ export interface ServiceSettingsInput {
   readonly alarms?: unknown;
   readonly notifications?: unknown;
   readonly deployment?: unknown;
+  readonly pullRequestBuilds?: unknown;
+  readonly upgradeSchedule?: unknown;
 }
 
 /**
@@ -186,6 +191,10 @@ export interface ServiceSettings {
   readonly source?: SourceSettings;
   /** Where notifications go. */
   readonly notifications: NotificationSettings;
+  /** Whether pull requests are built and need the build's approval. */
+  readonly pullRequestBuilds: boolean;
+  /** The schedule of the template upgrade; undefined when it is off. */
+  readonly upgradeSchedule?: string;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -401,6 +410,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
   const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] }));
   const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
+  const review = resolveReviewSettings(input, source !== undefined);
 
   return {
     serviceName,
@@ -421,5 +431,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     runtime,
     source,
     notifications,
+    ...review,
   };
 }

@@ -176,11 +176,11 @@ describe('notifications', () => {
 
   test('a notification rule sends failed and succeeded runs of the pipeline to the topic', () => {
     const rules = resourcesOfType(base.delivery.json, 'AWS::CodeStarNotifications::NotificationRule');
-    expect(rules).toHaveLength(1);
+    // The other rule is the scheduled upgrade's (pull-requests.test.ts).
+    expect(rules.map(([, r]) => r.Properties.Name).sort()).toEqual(['orders-pipeline-runs', 'orders-template-upgrade-failed']);
     const [topicId] = resourcesOfType(base.delivery.json, 'AWS::SNS::Topic')[0];
     const [pipelineId] = resourcesOfType(base.delivery.json, 'AWS::CodePipeline::Pipeline')[0];
-    const rule = rules[0][1].Properties;
-    expect(rule.Name).toBe('orders-pipeline-runs');
+    const rule = rules.find(([, r]) => r.Properties.Name === 'orders-pipeline-runs')![1].Properties;
     expect(rule.EventTypeIds.sort()).toEqual(['codepipeline-pipeline-pipeline-execution-failed', 'codepipeline-pipeline-pipeline-execution-succeeded']);
     expect(rule.Targets).toEqual([{ TargetType: 'SNS', TargetAddress: { Ref: topicId } }]);
     expect(JSON.stringify(rule.Resource)).toContain(`{"Ref":"${pipelineId}"}`);

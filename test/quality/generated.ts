@@ -239,6 +239,8 @@ export function consistencyProblems(g: Generated): string[] {
     alarms: g.combination.options.alarms,
     notifications: g.combination.options.notifications,
     deployment: g.combination.options.deployment,
+    pullRequestBuilds: s.pullRequestBuilds,
+    upgradeSchedule: s.upgradeSchedule ?? 'off',
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -317,8 +319,23 @@ export function consistencyProblems(g: Generated): string[] {
   });
 
   // ------------------------------------------------------------ build
-  const builds = resourcesOfType(g.delivery.template, 'AWS::CodeBuild::Project').map(([, r]) => r.Properties);
-  expectSame('build projects', builds.length, 1);
+  const projects = resourcesOfType(g.delivery.template, 'AWS::CodeBuild::Project').map(([, r]) => r.Properties);
+  // The pull request build and the template upgrade come with their options; the pipeline's build is the one named <service>-build.
+  expectSame('build projects', projects.map((p) => p.Name).sort(), [`${s.serviceName}-build`,
+    ...(s.pullRequestBuilds ? [`${s.serviceName}-pull-requests`] : []), ...(s.upgradeSchedule ? [`${s.serviceName}-template-upgrade`] : [])].sort());
+  expectSame('build images', [...new Set(projects.map((p) => p.Environment.Image))], [s.buildImage]);
+  const pullRequests = projects.filter((p) => p.Name === `${s.serviceName}-pull-requests`);
+  expectSame(`pull request build ${BUILD_ENV.verifyOnly}`, pullRequests.map((p) => p.Environment.EnvironmentVariables
+    .find((v: any) => v.Name === BUILD_ENV.verifyOnly)?.Value), s.pullRequestBuilds ? ['1'] : []);
+  const schedules = resourcesOfType(g.delivery.template, 'AWS::Events::Rule').map(([, r]) => r.Properties.ScheduleExpression).filter(Boolean);
+  expectSame('upgrade schedule', schedules, s.upgradeSchedule ? [s.upgradeSchedule] : []);
+  // Both need the CodeCommit repository; a failed upgrade goes to the topic of the pipeline's runs.
+  if (s.source) expectSame('pull request builds and upgrade with a connection source', [s.pullRequestBuilds, s.upgradeSchedule], [false, undefined]);
+  const rules = resourcesOfType(g.delivery.template, 'AWS::CodeStarNotifications::NotificationRule').map(([, r]) => r.Properties);
+  expectSame('notification rules', rules.map((r) => r.Name).sort(),
+    [`${s.serviceName}-pipeline-runs`, ...(s.upgradeSchedule ? [`${s.serviceName}-template-upgrade-failed`] : [])].sort());
+  expectSame('notification rules\' targets', [...new Set(rules.map((r) => JSON.stringify(r.Targets)))].length, 1);
+  const builds = projects.filter((p) => p.Name === `${s.serviceName}-build`);
   const vars = builds[0]?.Environment.EnvironmentVariables ?? [];
   expectSame(`build ${BUILD_ENV.containerName}`, vars.filter((v: any) => v.Name === BUILD_ENV.containerName).map((v: any) => v.Value), [s.containerName]);
   expectSame('build image', builds[0]?.Environment.Image, s.buildImage);

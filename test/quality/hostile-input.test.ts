@@ -31,7 +31,7 @@ describe('hostile input', () => {
   test('the tables cover every option of the service, and every field of an environment', () => {
     expect(Object.keys(HOSTILE_INPUTS).sort()).toEqual([
       'branch', 'buildImage', 'containerPort', 'cpu', 'deployment', 'desiredCount', 'healthCheckPath', 'maxCount', 'memory', 'network', 'pipelineAccount', 'pipelineRegion', 'serviceName',
-      'environment', 'enableExecuteCommand', 'secrets', 'secretsKeyArn',
+      'environment', 'enableExecuteCommand', 'secrets', 'secretsKeyArn', 'pullRequestBuilds', 'upgradeSchedule',
     ].sort());
     const fields = new Set(HOSTILE_ENVIRONMENTS.map((c) => /^environments\[\d+\]\.(\w+)$/.exec(c.named)?.[1]).filter(Boolean));
     expect([...fields].sort()).toEqual(expect.arrayContaining(['account', 'certificateArn', 'cpu', 'desiredCount', 'maxCount', 'memory', 'name', 'region', 'requireApproval',

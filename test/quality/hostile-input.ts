@@ -50,6 +50,10 @@ export const HOSTILE_INPUTS: Record<string, unknown[]> = {
   // Values whose error names the option itself: not an object, or waits too long in all.
   deployment: [null, 42, 'canary', true, [], [{ strategy: 'canary' }], { strategy: 'canary', bakeTimeMinutes: 41, canaryBakeTimeMinutes: 5 },
     { strategy: 'linear', linearStepPercent: 3, linearStepBakeTimeMinutes: 2 }],
+  pullRequestBuilds: [null, 'true', 'false', 0, 1, 'yes', {}, []],
+  upgradeSchedule: [null, false, true, 0, '', 'OFF', 'weekly', 'rate(1 minute)', 'rate(5 minutes)', 'rate(1 days)', 'rate(0 days)',
+    'cron(* * * * ? *)', 'cron(0/5 * * * ? *)', 'cron(0 6 ? * MON)', 'cron(0 6 ? * MON *) ', `cron(0 6 ? * MON ${'1'.repeat(300)})`,
+    'cron(0 6 ? * MON *)\nrate(1 day)', 'cron(0 6 ? * MON $(id))', ...INJECTIONS],
 };
 
 /** An invalid `environments` value, the option path that its error names, and the other options it comes with. */
@@ -208,9 +212,9 @@ export const HOSTILE_DOMAINS_AND_NETWORKS: HostileEnvironments[] = [
 export interface HostileSource {
   readonly what: string;
   readonly source: unknown;
-  /** `source`, `source.<field>` or `source.excludedPaths[i]`. */
+  /** `source`, `source.<field>`, `source.excludedPaths[i]`, or an option that a connection source refuses. */
   readonly named: string;
-  /** Valid options given with it (pipelineAccount). */
+  /** Other options given with it (pipelineAccount; pullRequestBuilds or upgradeSchedule, which the source refuses). */
   readonly with?: Record<string, unknown>;
 }
 
@@ -239,6 +243,10 @@ export const HOSTILE_SOURCES: HostileSource[] = [
   // "{{mustache}}" is a valid glob (a group), and harmless: no template renders a value twice.
   ...[null, 42, '', '/docs/**', '../x', 'docs/../../x', 'my docs/**', 'x'.repeat(256), 'docs/**', ...INJECTIONS.filter((i) => i !== '{{mustache}}')]
     .map((pattern) => ({ what: 'an invalid or repeated excluded path', source: connection({ excludedPaths: ['docs/**', pattern] }), named: 'source.excludedPaths[1]' })),
+  // Pull request builds and the scheduled upgrade work on a CodeCommit repository only.
+  { what: 'pull request builds switched on', source: connection({}), named: 'pullRequestBuilds', with: { pullRequestBuilds: true } },
+  ...['cron(0 6 ? * MON *)', 'rate(7 days)']
+    .map((upgradeSchedule) => ({ what: 'a scheduled upgrade', source: connection({}), named: 'upgradeSchedule', with: { upgradeSchedule } })),
 ];
 
 /** An invalid `alarms` or `notifications` value, the options it comes in, and the option path that its error names. */

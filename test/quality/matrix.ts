@@ -233,4 +233,12 @@ export const COMBINATIONS: Combination[] = [
       notifications: { topicArn: 'arn:aws:sns:eu-west-1:111111111111:team-alerts', emails: ['team@example.com'] },
     },
   },
+  {
+    name: 'template upgrade every day at 03:30, from a release branch, with pull request builds',
+    options: { upgradeSchedule: 'cron(30 3 * * ? *)', branch: 'release/v3' },
+  },
+  {
+    name: 'no pull request builds and no scheduled upgrade',
+    options: { pullRequestBuilds: false, upgradeSchedule: 'off' },
+  },
 ];

@@ -44,6 +44,12 @@ const size = fc.oneof(
   },
 );
 // maxCount below desiredCount now and then, which is invalid.
+const upgradeSchedule = fc.oneof(
+  fc.constant('off'),
+  fc.record({ minute: fc.integer({ min: 0, max: 59 }), hour: fc.integer({ min: 0, max: 23 }), day: fc.constantFrom('MON', 'FRI', 'SUN', 'MON-FRI') })
+    .map(({ minute, hour, day }) => `cron(${minute} ${hour} ? * ${day} *)`),
+  fc.integer({ min: 1, max: 30 }).map((n) => `rate(${n} ${n === 1 ? 'day' : 'days'})`),
+);
 const counts = fc.integer({ min: 1, max: 100 }).chain((desiredCount) => fc.oneof(
   { arbitrary: fc.integer({ min: desiredCount, max: 100 }), weight: 15 },
   { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 1 },
@@ -226,6 +232,26 @@ const connectionSource = fc.record({
     { nil: undefined }),
 }).map(withoutUndefined);
 
+// Pull request builds and the upgrade schedule work on CodeCommit only: with a connection source they
+// are left out or switched off, and only now and then switched on, which is refused.
+const codeCommitReview = fc.record({
+  pullRequestBuilds: option(fc.boolean(), HOSTILE_INPUTS.pullRequestBuilds),
+  upgradeSchedule: option(upgradeSchedule, HOSTILE_INPUTS.upgradeSchedule),
+});
+const connectionReview = fc.record({
+  pullRequestBuilds: fc.oneof({ arbitrary: fc.constantFrom(undefined, false), weight: 20 }, { arbitrary: fc.constant(true), weight: 1 }),
+  upgradeSchedule: fc.oneof({ arbitrary: fc.constantFrom(undefined, 'off'), weight: 20 }, { arbitrary: upgradeSchedule, weight: 1 }),
+});
+const sourcing = fc.oneof(
+  { arbitrary: codeCommitReview, weight: 30 },
+  { arbitrary: fc.tuple(connectionSource, connectionReview).map(([source, review]) => ({ source, ...review })), weight: 12 },
+  {
+    arbitrary: fc.tuple(fc.constantFrom(...HOSTILE_SOURCES.filter((h) => h.with === undefined).map((h) => h.source)), codeCommitReview)
+      .map(([source, review]) => ({ source, ...review })),
+    weight: 1,
+  },
+);
+
 const optionsArbitrary = fc.record({
   name: fc.oneof(
     { arbitrary: fc.constantFrom('orders-api', '@acme/Orders_API', 'Billing Service'), weight: 20 },
@@ -241,20 +267,17 @@ const optionsArbitrary = fc.record({
   qualityGates: option(gates, [{ cdkNag: 1 }]),
   alarms: option(alarms, hostileOf('alarms')),
   notifications: option(notifications, hostileOf('notifications')),
-  // Mostly CodeCommit (no source), as most repositories are.
-  source: fc.oneof(
-    { arbitrary: fc.constant(undefined), weight: 30 },
-    { arbitrary: connectionSource, weight: 12 },
-    { arbitrary: fc.constantFrom(...HOSTILE_SOURCES.filter((h) => h.with === undefined).map((h) => h.source)), weight: 1 },
-  ),
+  // Mostly CodeCommit (no source), as most repositories are; pull request builds and the upgrade
+  // schedule come with it (see sourcing).
+  sourcing,
   environment: fc.option(option(variables, HOSTILE_INPUTS.environment), { nil: undefined, freq: 2 }),
   secrets: fc.option(option(secretMap, HOSTILE_INPUTS.secrets), { nil: undefined, freq: 2 }),
   secretsKeyArn: fc.option(option(keyArn, HOSTILE_INPUTS.secretsKeyArn), { nil: undefined, freq: 3 }),
   enableExecuteCommand: fc.option(option(fc.boolean(), HOSTILE_INPUTS.enableExecuteCommand), { nil: undefined, freq: 3 }),
   deployment: fc.option(option(deployment, HOSTILE_INPUTS.deployment), { nil: undefined, freq: 3 }),
   placement,
-}).map(({ size: s, counts: c, placement: p, ...rest }) =>
-  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
+}).map(({ size: s, counts: c, placement: p, sourcing: r, ...rest }) =>
+  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p, ...r }));
 
 /**
  * Whether the option that an error names was given: a key of the options, a field of an object

@@ -88,7 +88,8 @@ export function grants(json: any): Grant[] {
  * What breaks least privilege in a template of the service: action wildcards, `Resource: "*"` for
  * an action outside the allowlist, `ecs:ListTasks` not limited to the template's own cluster,
  * `iam:PassRole` beyond the template's task roles and ECS tasks, `UseConnection` on anything but
- * the connection that the pipeline's source names. Empty when the template is clean.
+ * the connection that the pipeline's source names, any `codecommit:Merge*`, a `codecommit:GitPush`
+ * not limited to branches. Empty when the template is clean.
  */
 export function iamViolations(json: any): string[] {
   const all = grants(json);
@@ -102,6 +103,14 @@ export function iamViolations(json: any): string[] {
     }
     if (g.actions.includes('ecs:ListTasks') && (cluster === undefined || !JSON.stringify(g.condition ?? null).includes(`:cluster/${cluster}"`))) {
       out.push(`${g.policy}: ecs:ListTasks not limited to the cluster ${cluster}`);
+    }
+  }
+  for (const g of all) {
+    // No role merges a pull request: a merge is a person's decision after the checks.
+    for (const a of g.actions.filter((x) => /^codecommit:Merge/.test(x))) out.push(`${g.policy}: ${a}`);
+    // A push is limited to the branches its role owns.
+    if (g.actions.includes('codecommit:GitPush') && !JSON.stringify(g.condition ?? null).includes('"codecommit:References":["refs/heads/')) {
+      out.push(`${g.policy}: codecommit:GitPush not limited to branches by codecommit:References`);
     }
   }
   const taskDef = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
