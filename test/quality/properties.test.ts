@@ -108,10 +108,10 @@ const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 
 /** The pipeline's account and region: none (environment-agnostic), both, one of them, or a hostile value. */
 const pipelineLocation = fc.oneof(
-  { arbitrary: fc.constant({}), weight: 6 },
-  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS), pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 6 },
-  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS) }), weight: 2 },
-  { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 2 },
+  { arbitrary: fc.constant({}), weight: 12 },
+  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS), pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 12 },
+  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS) }), weight: 4 },
+  { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 4 },
   { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...HOSTILE_INPUTS.pipelineAccount) }), weight: 1 },
   { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...HOSTILE_INPUTS.pipelineRegion) }), weight: 1 },
 ) as fc.Arbitrary<{ pipelineAccount?: unknown; pipelineRegion?: unknown }>;
@@ -146,7 +146,7 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
   const region = typeof location.pipelineRegion === 'string' ? location.pipelineRegion : undefined;
   const accounts = account === undefined ? [] : region === undefined ? [account] : ACCOUNTS;
   // An environment's region can only be the pipeline's; another one is drawn, rarely, to be rejected.
-  const regions = region === undefined ? [] : [region, region, region, ...REGIONS.filter((r) => r !== region).slice(0, 1)];
+  const regions = region === undefined ? [] : [...Array(7).fill(region), ...REGIONS.filter((r) => r !== region).slice(0, 1)];
   const none = fc.constant(undefined);
   return fc.record({
     name: environmentName,
@@ -186,18 +186,18 @@ function network(region: string | undefined): fc.Arbitrary<Record<string, unknow
     privateSubnetIds: ids('subnet', n),
   }));
   return fc.oneof(
-    { arbitrary: fc.record({ taskSubnets: fc.constant('private'), natGateways: fc.constantFrom('one', 'per-zone') }, { requiredKeys: ['taskSubnets'] }), weight: 6 },
-    { arbitrary: fc.record({ taskSubnets: fc.constant('public') }, { requiredKeys: [] }), weight: 3 },
+    { arbitrary: fc.record({ taskSubnets: fc.constant('private'), natGateways: fc.constantFrom('one', 'per-zone') }, { requiredKeys: ['taskSubnets'] }), weight: 12 },
+    { arbitrary: fc.record({ taskSubnets: fc.constant('public') }, { requiredKeys: [] }), weight: 6 },
     // NAT gateways for public tasks, which is rejected.
     { arbitrary: fc.record({ natGateways: fc.constantFrom('one', 'per-zone') }), weight: 1 },
-    { arbitrary: fc.record({ taskSubnets: fc.constantFrom('public', 'private'), vpc }, { requiredKeys: ['vpc'] }), weight: 3 },
+    { arbitrary: fc.record({ taskSubnets: fc.constantFrom('public', 'private'), vpc }, { requiredKeys: ['vpc'] }), weight: 6 },
   ).map(withoutUndefined);
 }
 
 /** The whole value mostly, sometimes only the first or (less often) only the second of its keys. */
 function partial<T extends object>(whole: fc.Arbitrary<T>, first: Array<keyof T>, second: Array<keyof T>): fc.Arbitrary<Partial<T>> {
   const pick = (keys: Array<keyof T>) => whole.map((v) => Object.fromEntries(keys.map((k) => [k, v[k]])) as Partial<T>);
-  return fc.oneof({ arbitrary: whole, weight: 4 }, { arbitrary: pick(first), weight: 2 }, { arbitrary: pick(second), weight: 1 });
+  return fc.oneof({ arbitrary: whole, weight: 8 }, { arbitrary: pick(first), weight: 4 }, { arbitrary: pick(second), weight: 1 });
 }
 
 function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
