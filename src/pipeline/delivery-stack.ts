@@ -16,6 +16,7 @@ import { acknowledgeApprovalGrants, PipelineNotifications } from './notification
 import { createCodeCommitRepository } from './pipeline-source';
 import { resolveCicdService } from './resolve-cicd-service';
 import { ServicePipeline } from './service-pipeline';
+import { TeamAccess } from './team-access';
 import { BUILD_ENV, ENVIRONMENT_TAG_PREFIX, ServiceSettings } from '../shared/service-settings';
 
 /** The key under which buildspec.yml's `reports` section sends the JUnit results. */
@@ -67,6 +68,10 @@ export class DeliveryStack extends Stack {
   public readonly servicePipeline: ServicePipeline;
   /** The topic of the pipeline's runs, its approvals and the alarms of the environments in this account. */
   public readonly notificationTopic: sns.ITopic;
+  /** The team's customer managed policy `<service>-team-access`. */
+  public readonly teamAccessPolicy: iam.ManagedPolicy;
+  /** The team's IAM group `<service>-team`, when `teamAccess.group` is true. */
+  public readonly teamGroup?: iam.Group;
 
   /** @internal */
   public readonly _settings: ServiceSettings;
@@ -191,6 +196,17 @@ export class DeliveryStack extends Stack {
       notificationTopic: this.notificationTopic,
     });
     acknowledgeApprovalGrants(this.pipeline, settings, notifications);
+    const team = new TeamAccess(this, 'TeamAccess', {
+      settings,
+      repository: this.repository,
+      repositoryKey: resolved.sourceEncryptionKey,
+      buildProject: this.buildProject,
+      buildLogGroup: this.buildLogGroup,
+      testReportGroup: this.testReportGroup,
+      pipeline: this.pipeline,
+    });
+    this.teamAccessPolicy = team.policy;
+    this.teamGroup = team.group;
 
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'ImageRepositoryUri', { value: this.imageRepository.repositoryUri });

@@ -212,6 +212,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       source: o.source,
       alarms: o.alarms,
       notifications: o.notifications,
+      teamAccess: o.teamAccess,
     });
   }
 
@@ -341,6 +342,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     source: sourceOptionsOf(options, settings),
     alarms: inDeclarationOrder(options.alarms),
     notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
+    teamAccess: options.teamAccess && { group: options.teamAccess.group },
   };
 }
 

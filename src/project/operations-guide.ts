@@ -6,6 +6,7 @@ import { TemplateRenderer } from './template-renderer';
 import { RepositoryGates } from '../gates/repository-gates';
 import { NodeRelease } from '../shared/node-versions';
 import { InvalidOptionError, ServiceSettings } from '../shared/service-settings';
+import { environmentTeamPolicyName } from '../shared/team-access-settings';
 
 /** A validated extra README section. */
 export interface ReadmeSectionContent {
@@ -81,6 +82,8 @@ export class OperationsGuide extends Component {
         notificationTopic: e.account !== undefined && e.account !== this.settings.pipelineAccount
           ? `${e.stackName}-notifications` : this.settings.notifications.topicArn ?? this.settings.notifications.topicName,
       })),
+      teamEnvironmentPolicies: this.settings.environments.filter((e) => e.account !== undefined && e.account !== this.settings.pipelineAccount)
+        .map((e) => ({ name: e.name, account: e.account, stackName: e.stackName, policyName: environmentTeamPolicyName(e.stackName) })),
       notificationTopicName: this.settings.notifications.topicName,
       notificationTopicArn: this.settings.notifications.topicArn,
       notificationEmails: this.settings.notifications.emails.map((e) => `\`${e}\``).join(', '),

@@ -398,6 +398,17 @@ export interface ServiceOptions {
    * @default - an encrypted SNS topic `<service>-notifications` without subscriptions
    */
   readonly notifications?: NotificationOptions;
+
+  /**
+   * The team's access: a customer managed policy `<service>-team-access` in the pipeline's stack
+   * that lets developers pull and push the CodeCommit repository, read the builds, test reports,
+   * pipeline, log groups and ECS services, and approve a waiting approval only when signed in with
+   * MFA; in each environment in another account, a policy `<service>-<environment>-team-access`
+   * that reads that environment's logs and ECS service. `group` adds an IAM group with the policy.
+   *
+   * @default - the policies, without a group
+   */
+  readonly teamAccess?: TeamAccessOptions;
 }
 
 /**
@@ -482,4 +493,19 @@ export interface NotificationOptions {
    * @default - a topic `<service>-notifications` in the pipeline's stack
    */
   readonly topicArn?: string;
+}
+
+/**
+ * The team's access to the service. The policies are always created (they cost nothing and grant
+ * nothing until attached); the group only when asked for, since many organisations give access
+ * through IAM Identity Center permission sets, which refer to a customer managed policy by name.
+ */
+export interface TeamAccessOptions {
+  /**
+   * Whether the pipeline's stack creates an IAM group `<service>-team` with the policy attached,
+   * for IAM users to join.
+   *
+   * @default false
+   */
+  readonly group?: boolean;
 }

@@ -6,6 +6,7 @@ import { NetworkSettings, resolveNetwork } from './network-settings';
 import { NotificationSettings, resolveNotifications } from './notification-settings';
 import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
 import { resolveSource, SourceSettings } from './source-settings';
+import { resolveTeamAccess, TeamAccessSettings } from './team-access-settings';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -115,6 +116,7 @@ export interface ServiceSettingsInput {
   readonly source?: unknown;
   readonly alarms?: unknown;
   readonly notifications?: unknown;
+  readonly teamAccess?: unknown;
 }
 
 /**
@@ -182,6 +184,8 @@ export interface ServiceSettings {
   readonly source?: SourceSettings;
   /** Where notifications go. */
   readonly notifications: NotificationSettings;
+  /** The team's access policies and group. */
+  readonly teamAccess: TeamAccessSettings;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -393,6 +397,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
   const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] }));
   const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
+  const teamAccess = resolveTeamAccess(input.teamAccess, serviceName);
 
   return {
     serviceName,
@@ -413,5 +418,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     runtime,
     source,
     notifications,
+    teamAccess,
   };
 }

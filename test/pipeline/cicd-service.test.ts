@@ -27,8 +27,8 @@ describe('the stacks of the service', () => {
 
   test('resource counts: the pipeline stack and each environment\'s', () => {
     const counts = svc.base.all.map((s) => [s.stack.stackName, Object.keys(s.json.Resources).length]);
-    // The pipeline's: 5 for notifications (topic, key, topic policy, notification rule, the approval's role); each environment's: 5 alarms and a dashboard.
-    expect(counts).toEqual([['orders-pipeline', 48], ['orders-staging', 38], ['orders-production', 38]]);
+    // The pipeline's: 5 for notifications (topic, key, topic policy, notification rule, the approval's role), 1 for the team's policy; each environment's: 5 alarms and a dashboard.
+    expect(counts).toEqual([['orders-pipeline', 49], ['orders-staging', 38], ['orders-production', 38]]);
   });
 
   test('one environment is a one-line change, and three run in their order', () => {

@@ -217,4 +217,13 @@ export const COMBINATIONS: Combination[] = [
       notifications: { topicArn: 'arn:aws:sns:eu-west-1:111111111111:team-alerts', emails: ['team@example.com'] },
     },
   },
+  {
+    name: 'the team\'s group, approvals before staging and production, production in another account',
+    options: {
+      pipelineAccount: '111111111111',
+      pipelineRegion: 'eu-west-1',
+      teamAccess: { group: true },
+      environments: [{ name: 'staging', requireApproval: true }, { name: 'production', account: '222222222222', requireApproval: true }],
+    },
+  },
 ];
