@@ -39,5 +39,8 @@ describe('the operating guide on the team\'s access', () => {
     expect(section).toContain('**production** runs in account 222222222222: its stack `orders-production` has the policy\n  `orders-production-team-access`');
     expect(section).toContain('no Git access: the source is `acme/orders`');
     expect(section).not.toContain('pull and push the CodeCommit repository');
+    expect(section).toContain('### Approvals in CloudTrail');
+    expect(section).toContain('AttributeValue=PutApprovalResult');
+    expect(section).not.toMatch(/codecommit|GitPush/i);
   });
 });
