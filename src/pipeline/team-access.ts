@@ -7,10 +7,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards } from './nag-acknowledgments';
+import { approvalStageName } from './service-pipeline';
 import { EnvironmentSettings, ServiceSettings } from '../shared/service-settings';
 import { environmentTeamPolicyName } from '../shared/team-access-settings';
 
-/** The approval action's name in each environment's stage (see `ServicePipeline`). */
+/** The approval action's name in each environment's approval stage (see `ServicePipeline`). */
 const APPROVAL_ACTION = 'Approve';
 
 /** Properties of `TeamAccess`. */
@@ -52,9 +53,15 @@ export class TeamAccess extends Construct {
     const statements: iam.PolicyStatement[] = [];
     if (props.repository) {
       statements.push(new iam.PolicyStatement({
-        sid: 'PullAndPushTheRepository',
-        actions: ['codecommit:GitPull', 'codecommit:GitPush', 'codecommit:GetRepository', 'codecommit:GetBranch', 'codecommit:ListBranches'],
+        sid: 'PullTheRepository',
+        actions: ['codecommit:GitPull', 'codecommit:GetRepository', 'codecommit:GetBranch', 'codecommit:ListBranches'],
         resources: [props.repository.repositoryArn],
+      }), new iam.PolicyStatement({
+        sid: 'PushBranches',
+        actions: ['codecommit:GitPush'],
+        resources: [props.repository.repositoryArn],
+        // Branches only: tags and other references are not the team's to push.
+        conditions: { 'ForAllValues:StringLike': { 'codecommit:References': ['refs/heads/*'] } },
       }));
     }
     if (props.repository && props.repositoryKey) {
@@ -93,7 +100,7 @@ export class TeamAccess extends Construct {
     statements.push(readLogs(logGroups));
     if (local.length > 0) statements.push(readEcs(stack, local));
     const approvals = settings.environments.filter((e) => e.requireApproval)
-      .map((e) => `${props.pipeline.pipelineArn}/${e.name}/${APPROVAL_ACTION}`);
+      .map((e) => `${props.pipeline.pipelineArn}/${approvalStageName(e.name)}/${APPROVAL_ACTION}`);
     if (approvals.length > 0) {
       statements.push(new iam.PolicyStatement({
         sid: 'ApproveOnlyWithMfa',

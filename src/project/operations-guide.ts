@@ -1,4 +1,5 @@
 import { Component, Project } from 'projen';
+import { deploymentGuide } from './deployment-guide';
 import { environmentAccess } from './environment-access';
 import { environmentCost } from './environment-costs';
 import { FileOwnership } from './managed-files';
@@ -100,6 +101,7 @@ export class OperationsGuide extends Component {
       // What the tasks do, as the gates set them up (RepositoryGates).
       parallelTest: this.project.tasks.tryFind('test:unit') !== undefined,
       validationInGateOnly: this.project.components.some((c) => c instanceof RepositoryGates && c.validationInGateOnly),
+      ...deploymentGuide(this.settings),
     }));
   }
 }

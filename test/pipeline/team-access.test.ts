@@ -46,19 +46,24 @@ describe('the team\'s policy in the pipeline\'s stack, default service', () => {
   });
 
   test('has exactly the statements of a developer\'s work', () => {
-    expect(Object.keys(byId)).toEqual(['PullAndPushTheRepository', 'ReadTheBuilds', 'ReadTheTestReports', 'ReadThePipeline', 'ReadTheLogs',
+    expect(Object.keys(byId)).toEqual(['PullTheRepository', 'PushBranches', 'ReadTheBuilds', 'ReadTheTestReports', 'ReadThePipeline', 'ReadTheLogs',
       'ReadTheEcsServices', 'ApproveOnlyWithMfa', 'DenyApprovalWithoutMfa']);
   });
 
   test('Git on the service\'s repository only', () => {
     const [repository] = only(json, 'AWS::CodeCommit::Repository');
-    expect(byId.PullAndPushTheRepository.Action).toEqual(expect.arrayContaining(['codecommit:GitPull', 'codecommit:GitPush']));
-    expect(resources(byId.PullAndPushTheRepository)).toEqual([`<${repository}.Arn>`]);
+    expect(byId.PullTheRepository.Action).toEqual(['codecommit:GitPull', 'codecommit:GetRepository', 'codecommit:GetBranch', 'codecommit:ListBranches']);
+    expect(resources(byId.PullTheRepository)).toEqual([`<${repository}.Arn>`]);
+    expect(byId.PushBranches).toEqual(expect.objectContaining({
+      Action: 'codecommit:GitPush',
+      Condition: { 'ForAllValues:StringLike': { 'codecommit:References': ['refs/heads/*'] } },
+    }));
+    expect(resources(byId.PushBranches)).toEqual([`<${repository}.Arn>`]);
   });
 
   test('builds, test reports and the pipeline: each statement on the service\'s own resource', () => {
-    const [project] = only(json, 'AWS::CodeBuild::Project');
-    const [reportGroup] = only(json, 'AWS::CodeBuild::ReportGroup');
+    const [project] = resourcesOfType(json, 'AWS::CodeBuild::Project').find(([, r]) => r.Properties.Name === 'orders-build')!;
+    const [reportGroup] = resourcesOfType(json, 'AWS::CodeBuild::ReportGroup').find(([, r]) => r.Properties.Name === 'orders-build-unit-tests')!;
     const [pipeline] = only(json, 'AWS::CodePipeline::Pipeline');
     expect(resources(byId.ReadTheBuilds)).toEqual([`<${project}.Arn>`]);
     expect(resources(byId.ReadTheTestReports)).toEqual([`<${reportGroup}.Arn>`]);
@@ -89,7 +94,7 @@ describe('the team\'s policy in the pipeline\'s stack, default service', () => {
       Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
     }));
     // Only production waits for an approval by default.
-    expect(resources(byId.ApproveOnlyWithMfa)).toEqual([`${arn}/production/Approve`]);
+    expect(resources(byId.ApproveOnlyWithMfa)).toEqual([`${arn}/Approve-production/Approve`]);
     expect(byId.DenyApprovalWithoutMfa).toEqual(expect.objectContaining({
       Effect: 'Deny',
       Action: 'codepipeline:PutApprovalResult',
@@ -97,7 +102,7 @@ describe('the team\'s policy in the pipeline\'s stack, default service', () => {
     }));
     expect(resources(byId.DenyApprovalWithoutMfa)).toEqual([`${arn}/*`]);
     // The approval action that the ARN names is the pipeline's.
-    const stage = json.Resources[pipeline].Properties.Stages.find((s: any) => s.Name === 'production');
+    const stage = json.Resources[pipeline].Properties.Stages.find((s: any) => s.Name === 'Approve-production');
     expect(stage.Actions.find((a: any) => a.ActionTypeId.Category === 'Approval').Name).toBe('Approve');
   });
 });
@@ -123,7 +128,7 @@ describe('the team\'s policy, customized and cross-account services', () => {
     ]);
     expect(JSON.stringify(byId.ReadTheEcsServices)).not.toContain('production');
     // The approval of production is the pipeline's, in the pipeline's account.
-    expect(resources(byId.ApproveOnlyWithMfa)).toEqual([expect.stringMatching(/:codepipeline:eu-west-1:111111111111:<Pipeline[A-Z0-9]+>\/production\/Approve$/)]);
+    expect(resources(byId.ApproveOnlyWithMfa)).toEqual([expect.stringMatching(/:codepipeline:eu-west-1:111111111111:<Pipeline[A-Z0-9]+>\/Approve-production\/Approve$/)]);
     const [staging, production] = services.cross.environments;
     expect(teamPolicies(staging.json)).toEqual([]);
     expect(staging.json.Outputs.TeamAccessPolicyArn).toBeUndefined();
@@ -163,7 +168,7 @@ describe('options that change the team\'s access', () => {
 
   test('a connection source: no CodeCommit repository, so no Git permissions', () => {
     const byId = statements(connection.delivery.json);
-    expect(byId.PullAndPushTheRepository).toBeUndefined();
+    expect([byId.PullTheRepository, byId.PushBranches]).toEqual([undefined, undefined]);
     expect(JSON.stringify(byId)).not.toContain('codecommit:');
     expect(byId.ReadTheBuilds).toBeDefined();
   });

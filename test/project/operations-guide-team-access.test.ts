@@ -13,7 +13,7 @@ describe('the operating guide on the team\'s access', () => {
   test('default: the policy to attach, approvals with MFA, which Git authentication keeps it, and CloudTrail', () => {
     const section = teamSection(synth({ serviceName: 'orders' })[GUIDE]);
     for (const text of [
-      'customer managed policy `orders-team-access`', 'pull and push the CodeCommit repository `orders`',
+      'customer managed policy `orders-team-access`', 'pull and push branches of the CodeCommit repository `orders`',
       'aws iam attach-group-policy', '`teamAccess: { group: true }`', 'customer managed policy reference named `orders-team-access`',
       '### Approvals need an MFA session', '`BoolIfExists`', 'aws sts get-session-token',
       '**git-remote-codecommit**', 'credential-helper', '**HTTPS Git credentials** of an IAM user', 'carry no MFA context',
@@ -38,7 +38,7 @@ describe('the operating guide on the team\'s access', () => {
     expect(section).not.toContain('`teamAccess: { group: true }`');
     expect(section).toContain('**production** runs in account 222222222222: its stack `orders-production` has the policy\n  `orders-production-team-access`');
     expect(section).toContain('no Git access: the source is `acme/orders`');
-    expect(section).not.toContain('pull and push the CodeCommit repository');
+    expect(section).not.toContain('pull and push branches');
     expect(section).toContain('### Approvals in CloudTrail');
     expect(section).toContain('AttributeValue=PutApprovalResult');
     expect(section).not.toMatch(/codecommit|GitPush/i);
