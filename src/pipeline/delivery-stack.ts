@@ -18,6 +18,7 @@ import { PullRequestBuilds } from './pull-request-builds';
 import { resolveCicdService } from './resolve-cicd-service';
 import { ScheduledUpgrade } from './scheduled-upgrade';
 import { ServicePipeline } from './service-pipeline';
+import { TeamAccess } from './team-access';
 import { BUILD_ENV, ENVIRONMENT_TAG_PREFIX, ServiceSettings } from '../shared/service-settings';
 
 /** The key under which buildspec.yml's `reports` section sends the JUnit results. */
@@ -69,6 +70,10 @@ export class DeliveryStack extends Stack {
   public readonly servicePipeline: ServicePipeline;
   /** The topic of the pipeline's runs, its approvals and the alarms of the environments in this account. */
   public readonly notificationTopic: sns.ITopic;
+  /** The team's customer managed policy `<service>-team-access`. */
+  public readonly teamAccessPolicy: iam.ManagedPolicy;
+  /** The team's IAM group `<service>-team`, when `teamAccess.group` is true. */
+  public readonly teamGroup?: iam.Group;
   /** The pull request builds, unless `pullRequestBuilds` is false (always with a connection source). */
   public readonly pullRequestBuilds?: PullRequestBuilds;
   /** The scheduled template upgrade, unless `upgradeSchedule` is "off" (always with a connection source). */
@@ -199,6 +204,17 @@ export class DeliveryStack extends Stack {
       notificationTopic: this.notificationTopic,
     });
     acknowledgeApprovalGrants(this.pipeline, settings, notifications);
+    const team = new TeamAccess(this, 'TeamAccess', {
+      settings,
+      repository: this.repository,
+      repositoryKey: resolved.sourceEncryptionKey,
+      buildProject: this.buildProject,
+      buildLogGroup: this.buildLogGroup,
+      testReportGroup: this.testReportGroup,
+      pipeline: this.pipeline,
+    });
+    this.teamAccessPolicy = team.policy;
+    this.teamGroup = team.group;
 
     // ---------------------------------------------------------------- pull requests and upgrades
     // Both need the CodeCommit repository: the settings switch them off with a connection source.

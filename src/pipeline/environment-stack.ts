@@ -24,6 +24,7 @@ import { ServiceAlarms } from './service-alarms';
 import { ServiceDashboard } from './service-dashboard';
 import { ServiceDomain } from './service-domain';
 import { ServiceNetwork } from './service-network';
+import { EnvironmentTeamAccess, inAnotherAccount } from './team-access';
 import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
 
 /** Properties of `EnvironmentStack`. */
@@ -90,6 +91,8 @@ export class EnvironmentStack extends Stack {
   public readonly notificationTopic: sns.ITopic;
   /** The environment's CloudWatch dashboard, named after its stack. */
   public readonly dashboard: cloudwatch.Dashboard;
+  /** The team's policy `<service>-<environment>-team-access`, in another account than the pipeline's only. */
+  public readonly teamAccessPolicy?: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     const resolved = resolveCicdService(props.service);
@@ -286,6 +289,8 @@ export class EnvironmentStack extends Stack {
     new CfnOutput(this, 'ServiceUrl', { value: this.serviceUrl, description: 'URL of the service' });
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
     new CfnOutput(this, 'EcsServiceName', { value: this.service.serviceName });
+    // In the pipeline's account, the pipeline's stack holds the team's policy for this environment too.
+    if (inAnotherAccount(settings, environment)) this.teamAccessPolicy = new EnvironmentTeamAccess(this, 'TeamAccess', { environment }).policy;
   }
 
   /**

@@ -438,6 +438,17 @@ export interface ServiceOptions {
   readonly logRetentionDays?: number;
 
   /**
+   * The team's access: a customer managed policy `<service>-team-access` in the pipeline's stack
+   * that lets developers pull and push the CodeCommit repository, read the builds, test reports,
+   * pipeline, log groups and ECS services, and approve a waiting approval only when signed in with
+   * MFA; in each environment in another account, a policy `<service>-<environment>-team-access`
+   * that reads that environment's logs and ECS service. `group` adds an IAM group with the policy.
+   *
+   * @default - the policies, without a group
+   */
+  readonly teamAccess?: TeamAccessOptions;
+
+  /**
    * How ECS rolls out a new image in every environment that sets no `deployment` of its own.
    *
    * @default - a canary deployment in the last environment and rolling updates in the others
@@ -605,4 +616,19 @@ export interface NotificationOptions {
    * @default - a topic `<service>-notifications` in the pipeline's stack
    */
   readonly topicArn?: string;
+}
+
+/**
+ * The team's access to the service. The policies are always created (they cost nothing and grant
+ * nothing until attached); the group only when asked for, since many organisations give access
+ * through IAM Identity Center permission sets, which refer to a customer managed policy by name.
+ */
+export interface TeamAccessOptions {
+  /**
+   * Whether the pipeline's stack creates an IAM group `<service>-team` with the policy attached,
+   * for IAM users to join.
+   *
+   * @default false
+   */
+  readonly group?: boolean;
 }

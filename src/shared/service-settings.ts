@@ -9,6 +9,7 @@ import { NotificationSettings, resolveNotifications } from './notification-setti
 import { resolveReviewSettings } from './review-settings';
 import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
 import { resolveSource, SourceSettings } from './source-settings';
+import { resolveTeamAccess, TeamAccessSettings } from './team-access-settings';
 
 /**
  * The values that the generated repository and the pipeline stack must agree on, their defaults and
@@ -121,6 +122,7 @@ export interface ServiceSettingsInput {
   readonly alarms?: unknown;
   readonly notifications?: unknown;
   readonly logRetentionDays?: unknown;
+  readonly teamAccess?: unknown;
   readonly deployment?: unknown;
   readonly pullRequestBuilds?: unknown;
   readonly upgradeSchedule?: unknown;
@@ -199,6 +201,8 @@ export interface ServiceSettings {
   readonly notifications: NotificationSettings;
   /** Days that the pipeline stack's log groups keep their events; 0 keeps them forever. */
   readonly logRetentionDays: number;
+  /** The team's access policies and group. */
+  readonly teamAccess: TeamAccessSettings;
   /** Whether pull requests are built and need the build's approval. */
   readonly pullRequestBuilds: boolean;
   /** The schedule of the template upgrade; undefined when it is off. */
@@ -421,6 +425,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const hardening = resolveHardening(input.logRetentionDays, environmentsGiven);
   const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i], ...hardening.environments[i] }));
   const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
+  const teamAccess = resolveTeamAccess(input.teamAccess, serviceName);
   const review = resolveReviewSettings(input, source !== undefined);
 
   return {
@@ -443,6 +448,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     source,
     notifications,
     logRetentionDays: hardening.logRetentionDays,
+    teamAccess,
     ...review,
   };
 }

@@ -27,11 +27,11 @@ describe('the stacks of the service', () => {
 
   test('resource counts: the pipeline stack and each environment\'s', () => {
     const counts = svc.base.all.map((s) => [s.stack.stackName, Object.keys(s.json.Resources).length]);
-    // The pipeline's: 5 for notifications (topic, key, topic policy, notification rule, the approval's role), 24 for the
+    // The pipeline's: 5 for notifications (topic, key, topic policy, notification rule, the approval's role), 1 for the team's policy, 24 for the
     // pull request builds and the scheduled upgrade (its failures' notification rule included); each environment's: 5 alarms and a dashboard.
     // Production's canary deployment adds the alternate target group, the listener rules, the test
     // listener, the hook's two functions and their roles (test/pipeline/deployment-strategy.test.ts).
-    expect(counts).toEqual([['orders-pipeline', 73], ['orders-staging', 38], ['orders-production', 56]]);
+    expect(counts).toEqual([['orders-pipeline', 74], ['orders-staging', 38], ['orders-production', 56]]);
   });
 
   test('one environment is a one-line change, and three run in their order', () => {

@@ -1,4 +1,4 @@
-import { EXECUTE_COMMAND_WILDCARD_ACTIONS, Grant, grants, iamViolations, managedPolicyProblems, WILDCARD_RESOURCE_ALLOWLIST } from '../support/iam-walk';
+import { EXECUTE_COMMAND_WILDCARD_ACTIONS, Grant, grants, iamViolations, managedPolicyProblems, teamPolicies, teamPolicyViolations, WILDCARD_RESOURCE_ALLOWLIST } from '../support/iam-walk';
 import { connectionService, crossAccountService, customizedService, defaultService, strategiesService, SynthesizedService } from '../support/service-stacks';
 
 describe.each([
@@ -57,6 +57,38 @@ describe.each([
       expect(pass[0].resources).toEqual(expect.arrayContaining([taskDef.Properties.TaskRoleArn, taskDef.Properties.ExecutionRoleArn]));
       expect(pass[0].condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     }
+  });
+
+  test('the team\'s policies: one in the pipeline\'s stack and one per environment in another account, each naming the service\'s resources only', () => {
+    const settings = s.delivery.stack._settings;
+    const elsewhere = settings.environments.filter((e) => e.account !== undefined && e.account !== settings.pipelineAccount).map((e) => e.name);
+    const expected = [1, ...s.environments.map((e) => (elsewhere.includes(e.stack._environment.name) ? 1 : 0))];
+    expect(s.all.map((stack) => teamPolicies(stack.json).length)).toEqual(expected);
+    for (const stack of s.all) {
+      expect([stack.stack.stackName, teamPolicyViolations(stack.json, settings.serviceName)]).toEqual([stack.stack.stackName, []]);
+    }
+  });
+
+  test('the walk reports planted violations of the team\'s policy', () => {
+    const planted = JSON.parse(JSON.stringify(s.delivery.json));
+    const [, policy] = teamPolicies(planted)[0];
+    const statements: any[] = policy.Properties.PolicyDocument.Statement;
+    statements.splice(statements.findIndex((st) => st.Effect === 'Deny'), 1);
+    statements.push(
+      { Effect: 'Allow', Action: 'codepipeline:PutApprovalResult', Resource: 'arn:aws:codepipeline:*:111111111111:other' },
+      { Effect: 'Allow', Action: ['codebuild:StartBuild', 'kms:Decrypt'], Resource: 'arn:aws:codebuild:eu-west-1:111111111111:project/other' },
+    );
+    expect(teamPolicyViolations(planted, s.delivery.stack._settings.serviceName)).toEqual([
+      expect.stringContaining('approval without the MFA condition'),
+      expect.stringContaining('wildcard in arn:aws:codepipeline:*:111111111111:other'),
+      expect.stringContaining('arn:aws:codepipeline:*:111111111111:other is not the service\'s'),
+      expect.stringContaining('team policy grants codebuild:StartBuild'),
+      expect.stringContaining('the repository key not limited to CodeCommit'),
+      expect.stringContaining('a key that no repository of the template uses'),
+      expect.stringContaining('no Deny of approvals without MFA'),
+    ]);
+    // The rules without the service's name are part of the general walk.
+    expect(iamViolations(planted)).toEqual(expect.arrayContaining([expect.stringContaining('approval without the MFA condition')]));
   });
 
   test('the walk reports planted violations', () => {

@@ -48,7 +48,7 @@ describe('a source through a connection', () => {
     const json = JSON.stringify(s.delivery.json);
     expect(resourcesOfType(s.delivery.json, 'AWS::CodeCommit::Repository')).toEqual([]);
     expect(resourcesOfType(s.delivery.json, 'AWS::Events::Rule')).toEqual([]);
-    expect(Object.keys(s.delivery.json.Outputs).sort()).toEqual(['ImageRepositoryUri', 'PipelineName']);
+    expect(Object.keys(s.delivery.json.Outputs).sort()).toEqual(['ImageRepositoryUri', 'PipelineName', 'TeamAccessPolicyArn']);
     expect(json).not.toMatch(/codecommit/i);
     expect(s.service.deliveryStack.repository).toBeUndefined();
   });

@@ -17,7 +17,7 @@ import { ALARM_DEFAULTS, alarmNames } from '../../src/shared/alarm-settings';
 import { BUILD_ENV, DEFAULT_ENVIRONMENTS, EnvironmentSettings, FARGATE_SIZES } from '../../src/shared/service-settings';
 import { SOURCE_COMMIT_ENV } from '../../src/shared/source-settings';
 import { NagFinding, stacksOf, synthNagFindings } from '../support/cdk-nag';
-import { iamViolations } from '../support/iam-walk';
+import { iamViolations, teamPolicies, teamPolicyViolations } from '../support/iam-walk';
 import { resourcesOfType } from '../support/service-stacks';
 
 /**
@@ -250,11 +250,13 @@ export function consistencyProblems(g: Generated): string[] {
     alarms: g.combination.options.alarms,
     notifications: g.combination.options.notifications,
     logRetentionDays: g.combination.options.logRetentionDays,
+    teamAccess: g.combination.options.teamAccess,
     deployment: g.combination.options.deployment,
     pullRequestBuilds: s.pullRequestBuilds,
     upgradeSchedule: s.upgradeSchedule ?? 'off',
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
+  out.push(...teamAccessProblems(g));
 
   const dockerfile: string = g.files.Dockerfile;
   expectSame('Dockerfile EXPOSE', [...dockerfile.matchAll(/^EXPOSE\s+(\d+)/gm)].map((m) => Number(m[1])), [s.containerPort]);
@@ -464,6 +466,23 @@ function sourceProblems(g: Generated, stages: any[], commands: string[]): string
   check('source namespace', source.Namespace, 'Source');
   check('commit ID of the build', JSON.parse(build.EnvironmentVariables ?? '[]'), [{ name: SOURCE_COMMIT_ENV, type: 'PLAINTEXT', value: '#{Source.CommitId}' }]);
   if (!commands.some((c) => c.includes('IMAGE_TAG=') && c.includes(`\${${SOURCE_COMMIT_ENV}`))) out.push(`buildspec.yml does not tag the image with $${SOURCE_COMMIT_ENV}`);
+  return out;
+}
+
+/**
+ * The team's access: the policy `<service>-team-access` in the pipeline's stack, one per
+ * environment in another account and none in the others, the group only when asked for, and every
+ * team policy on the service's own resources.
+ */
+function teamAccessProblems(g: Generated): string[] {
+  const s = g.project._settings;
+  const names = (t: any) => teamPolicies(t).map(([, r]) => r.Properties.ManagedPolicyName);
+  const out: string[] = [];
+  const expected = [[s.teamAccess.policyName], ...s.environments.map((e) => (e.account !== undefined && e.account !== s.pipelineAccount ? [`${e.stackName}-team-access`] : []))];
+  if (!isDeepStrictEqual([g.delivery, ...g.environments].map((x) => names(x.template)), expected)) out.push(`team policies ${JSON.stringify([g.delivery, ...g.environments].map((x) => names(x.template)))}`);
+  const groups = resourcesOfType(g.delivery.template, 'AWS::IAM::Group').map(([, r]) => r.Properties.GroupName);
+  if (!isDeepStrictEqual(groups, s.teamAccess.group ? [s.teamAccess.groupName] : [])) out.push(`team groups ${JSON.stringify(groups)}`);
+  for (const x of [g.delivery, ...g.environments]) out.push(...teamPolicyViolations(x.template, s.serviceName).map((p) => `${x.stackName}: ${p}`));
   return out;
 }
 

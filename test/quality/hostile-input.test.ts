@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_OBSERVABILITY, HOSTILE_SOURCES } from './hostile-input';
+import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_OBSERVABILITY, HOSTILE_SOURCES, HOSTILE_TEAM_ACCESS } from './hostile-input';
 import { CicdService, CicdServiceProps, CicdServiceProject, CicdServiceProjectOptions } from '../../src';
 
 /** [what, the options given, the option the error must name]. */
@@ -11,7 +11,7 @@ const cases: Array<[string, Record<string, unknown>, string]> = [
     [`${option} = ${describeValue(value)}`, { [option]: value }, option])),
   ...[...HOSTILE_ENVIRONMENTS, ...HOSTILE_DOMAINS_AND_NETWORKS].map((c): [string, Record<string, unknown>, string] =>
     [`environments: ${c.what}, ${describeValue(c.environments)}`, { ...c.with, environments: c.environments }, c.named]),
-  ...HOSTILE_OBSERVABILITY.map((c): [string, Record<string, unknown>, string] => [`${c.what}: ${describeValue(c.options)}`, c.options, c.named]),
+  ...[...HOSTILE_OBSERVABILITY, ...HOSTILE_TEAM_ACCESS].map((c): [string, Record<string, unknown>, string] => [`${c.what}: ${describeValue(c.options)}`, c.options, c.named]),
   ...HOSTILE_SOURCES.map((c): [string, Record<string, unknown>, string] =>
     [`source: ${c.what}, ${describeValue(c.source)}`, { ...c.with, source: c.source }, c.named]),
 ];
@@ -48,6 +48,7 @@ describe('hostile input', () => {
     expect([...named].filter((n) => /^alarms\.\w+$/.test(n)).length).toBeGreaterThanOrEqual(7);
     expect([...named]).toEqual(expect.arrayContaining(['alarms', 'environments[i].alarms', 'environments[i].alarms.latencyP99Ms', 'notifications',
       'notifications.emails', 'notifications.emails[i]', 'notifications.topicArn']));
+    expect([...new Set(HOSTILE_TEAM_ACCESS.map((c) => c.named))]).toEqual(expect.arrayContaining(['teamAccess', 'teamAccess.group', 'teamAccess.groups', 'teamAccess.users']));
   });
 
   test.each(cases)('the project type rejects %s, naming the option, writing nothing', (_what, given, named) => {

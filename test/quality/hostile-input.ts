@@ -298,8 +298,16 @@ export const HOSTILE_OBSERVABILITY: HostileObservability[] = [
   { what: 'a topic in another account than the pipeline\'s', options: { ...CROSS_ACCOUNT, notifications: { topicArn: 'arn:aws:sns:eu-west-1:222222222222:alerts' } }, named: 'notifications.topicArn' },
 ];
 
+/** Invalid `teamAccess` values, in the same shape as `HOSTILE_OBSERVABILITY`. */
+export const HOSTILE_TEAM_ACCESS: HostileObservability[] = [
+  ...[null, true, 'group', 42, [], [{ group: true }]].map((teamAccess) => ({ what: 'teamAccess not an object', options: { teamAccess }, named: 'teamAccess' })),
+  ...[null, 'true', 1, 0, {}, []].map((group) => ({ what: 'teamAccess.group not a boolean', options: { teamAccess: { group } }, named: 'teamAccess.group' })),
+  ...[{ groups: true }, { policy: false }, { mfa: false }, { group: true, users: ['alice'] }]
+    .map((teamAccess) => ({ what: 'an unknown teamAccess field', options: { teamAccess }, named: `teamAccess.${Object.keys(teamAccess).filter((k) => k !== 'group')[0]}` })),
+];
+
 /** How many invalid inputs the tables hold, for the README figures. */
 export function hostileInputCount(): number {
-  const tables = [HOSTILE_ENVIRONMENTS, HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_SOURCES, HOSTILE_OBSERVABILITY];
+  const tables = [HOSTILE_ENVIRONMENTS, HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_SOURCES, HOSTILE_OBSERVABILITY, HOSTILE_TEAM_ACCESS];
   return Object.values(HOSTILE_INPUTS).reduce((n, values) => n + values.length, 0) + tables.reduce((n, table) => n + table.length, 0);
 }

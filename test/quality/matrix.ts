@@ -245,6 +245,15 @@ export const COMBINATIONS: Combination[] = [
     },
   },
   {
+    name: 'the team\'s group, approvals before staging and production, production in another account',
+    options: {
+      pipelineAccount: '111111111111',
+      pipelineRegion: 'eu-west-1',
+      teamAccess: { group: true },
+      environments: [{ name: 'staging', requireApproval: true }, { name: 'production', account: '222222222222', requireApproval: true }],
+    },
+  },
+  {
     name: 'template upgrade every day at 03:30, from a release branch, with pull request builds',
     options: { upgradeSchedule: 'cron(30 3 * * ? *)', branch: 'release/v3' },
   },

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { COSTLY_CHECK_EVERY, RANDOM_CASES_PER_RUN } from './figures';
 import { cheapProblems, generate, Generated } from './generated';
-import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_OBSERVABILITY, HOSTILE_SOURCES } from './hostile-input';
+import { HOSTILE_DOMAINS_AND_NETWORKS, HOSTILE_ENVIRONMENTS, HOSTILE_INPUTS, HOSTILE_OBSERVABILITY, HOSTILE_SOURCES, HOSTILE_TEAM_ACCESS } from './hostile-input';
 import { LOG_RETENTION_DAYS, NEVER_EXPIRE } from '../../src/shared/hardening-settings';
 import { FARGATE_SIZES, InvalidOptionError } from '../../src/shared/service-settings';
 import { cfnLintErrors } from '../support/cfn-lint';
@@ -273,6 +273,7 @@ const optionsArbitrary = fc.record({
   qualityGates: option(gates, [{ cdkNag: 1 }]),
   alarms: option(alarms, hostileOf('alarms')),
   notifications: option(notifications, hostileOf('notifications')),
+  teamAccess: option(fc.record({ group: fc.boolean() }, { requiredKeys: [] }), HOSTILE_TEAM_ACCESS.map((c) => c.options.teamAccess)),
   // Mostly CodeCommit (no source), as most repositories are; pull request builds and the upgrade
   // schedule come with it (see sourcing).
   sourcing,

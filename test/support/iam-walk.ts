@@ -122,6 +122,7 @@ export function iamViolations(json: any): string[] {
     }
   }
   out.push(...secretReadViolations(json, all));
+  out.push(...teamPolicyViolations(json));
   const connections = connectionArns(json);
   for (const g of all.filter((x) => x.actions.some((a) => /^(codestar-connections|codeconnections):UseConnection$/.test(a)))) {
     if (g.resources.some((r) => typeof r !== 'string' || !connections.includes(r))) out.push(`${g.policy}: UseConnection beyond the connection of the source`);
@@ -198,4 +199,73 @@ function samePair(a: string[], b: string[]): boolean {
 
 function byJson(a: unknown, b: unknown): number {
   return JSON.stringify(a).localeCompare(JSON.stringify(b));
+}
+
+/** The suffix of the team's customer managed policies (`<service>-team-access`, `<service>-<environment>-team-access`). */
+export const TEAM_POLICY_SUFFIX = '-team-access';
+
+/** What the team's policies may do besides reading: push to Git, approve, and use the repository's key through CodeCommit. */
+const TEAM_WRITES = ['codecommit:GitPush', 'codepipeline:PutApprovalResult', 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'];
+const TEAM_READ = /^[a-z0-9-]+:(Get|List|Describe|BatchGet|Filter|StartQuery$|GitPull$)/;
+const MFA_TRUE = JSON.stringify({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
+const MFA_ABSENT_OR_FALSE = JSON.stringify({ BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } });
+
+/** The team's managed policies of a template, by logical ID. */
+export function teamPolicies(json: any): Array<[string, any]> {
+  return Object.entries<any>(json.Resources)
+    .filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && String(r.Properties.ManagedPolicyName ?? '').endsWith(TEAM_POLICY_SUFFIX));
+}
+
+/**
+ * What breaks the team policies' rules: an action beyond reading, Git, approvals and the
+ * repository's key; the key without the CodeCommit-only condition; an approval allowed without the
+ * MFA condition; a policy with approvals and without the Deny of approvals without MFA; a resource
+ * with a wildcard anywhere but at the end of a named resource. With `serviceName`, also a resource
+ * that does not name the service or one of the template's own resources.
+ */
+export function teamPolicyViolations(json: any, serviceName?: string): string[] {
+  const out: string[] = [];
+  for (const [id, r] of teamPolicies(json)) {
+    const statements: any[] = r.Properties.PolicyDocument.Statement;
+    for (const st of statements.filter((x) => x.Effect === 'Allow')) {
+      const actions: string[] = [st.Action].flat();
+      for (const a of actions.filter((x) => !TEAM_READ.test(x) && !TEAM_WRITES.includes(x))) out.push(`${id}: team policy grants ${a}`);
+      const key = actions.some((a) => a.startsWith('kms:'));
+      if (key && !JSON.stringify(st.Condition ?? null).includes('"kms:ViaService":"codecommit.')) out.push(`${id}: the repository key not limited to CodeCommit`);
+      if (key && [st.Resource].flat().some((k) => !repositoryKeys(json).includes(JSON.stringify(k)))) out.push(`${id}: a key that no repository of the template uses`);
+      if (actions.includes('codepipeline:PutApprovalResult') && JSON.stringify(st.Condition) !== MFA_TRUE) out.push(`${id}: approval without the MFA condition`);
+      for (const resource of [st.Resource].flat()) {
+        const text = literalText(resource);
+        // A wildcard only ends a named resource: the streams of a log group, the tasks of a cluster.
+        if (text.replace(/[:/]\*$/, '').includes('*')) out.push(`${id}: wildcard in ${text}`);
+        if (serviceName !== undefined && !key && !text.includes(serviceName) && !refersToResource(json, resource)) out.push(`${id}: ${text} is not the service's`);
+      }
+    }
+    const approvals = statements.some((x) => x.Effect === 'Allow' && [x.Action].flat().includes('codepipeline:PutApprovalResult'));
+    const deny = statements.some((x) => x.Effect === 'Deny' && [x.Action].flat().includes('codepipeline:PutApprovalResult') && JSON.stringify(x.Condition) === MFA_ABSENT_OR_FALSE);
+    if (approvals && !deny) out.push(`${id}: no Deny of approvals without MFA`);
+  }
+  return out;
+}
+
+/** The KMS keys of the template's CodeCommit repositories, as JSON. */
+function repositoryKeys(json: any): string[] {
+  return Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::CodeCommit::Repository' && r.Properties.KmsKeyId !== undefined)
+    .map((r) => JSON.stringify(r.Properties.KmsKeyId));
+}
+
+/** A resource as text: its literal parts, each Ref or GetAtt as `<logicalId>`. */
+function literalText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(literalText).join('');
+  const v = value as Record<string, any>;
+  if (v?.['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(literalText).join(v['Fn::Join'][0]);
+  if (v?.Ref) return `<${v.Ref}>`;
+  if (v?.['Fn::GetAtt']) return `<${v['Fn::GetAtt'][0]}>`;
+  return JSON.stringify(value);
+}
+
+/** Whether a resource is (or is built from) a Ref or GetAtt of a resource of the template. */
+function refersToResource(json: any, resource: unknown): boolean {
+  return [...literalText(resource).matchAll(/<([A-Za-z0-9]+)>/g)].some((m) => json.Resources[m[1]] !== undefined);
 }

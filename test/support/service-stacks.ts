@@ -95,6 +95,7 @@ export function customizedProps(app: App): CicdServiceProps {
     logRetention: logs.RetentionDays.ONE_WEEK,
     artifactRetentionDays: 7,
     targetCpuUtilization: 50,
+    teamAccess: { group: true },
   };
 }
 

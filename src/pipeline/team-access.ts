@@ -1,0 +1,220 @@
+import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards } from './nag-acknowledgments';
+import { approvalStageName } from './service-pipeline';
+import { EnvironmentSettings, ServiceSettings } from '../shared/service-settings';
+import { environmentTeamPolicyName } from '../shared/team-access-settings';
+
+/** The approval action's name in each environment's approval stage (see `ServicePipeline`). */
+const APPROVAL_ACTION = 'Approve';
+
+/** Properties of `TeamAccess`. */
+export interface TeamAccessProps {
+  /** The service's settings. */
+  readonly settings: ServiceSettings;
+  /** The CodeCommit repository; absent with a connection source, which leaves no Git permissions to grant. */
+  readonly repository?: codecommit.IRepository;
+  /** The repository's customer-managed key, when it has one. */
+  readonly repositoryKey?: kms.IKey;
+  /** The build project. */
+  readonly buildProject: codebuild.IProject;
+  /** The build project's log group. */
+  readonly buildLogGroup: logs.ILogGroup;
+  /** The report group of the build's test reports. */
+  readonly testReportGroup: codebuild.IReportGroup;
+  /** The pipeline. */
+  readonly pipeline: codepipeline.IPipeline;
+}
+
+/**
+ * The team's access to the service in the pipeline's account: a customer managed policy
+ * `<service>-team-access` (and, with `teamAccess.group`, an IAM group `<service>-team` with it) that
+ * lets a developer pull and push the CodeCommit repository, read the builds, their logs and test
+ * reports, the pipeline and its runs, the log groups and ECS services of the environments in this
+ * account, and approve or reject a waiting approval of the pipeline only in a session signed in
+ * with MFA. Every statement names the service's own resources.
+ */
+export class TeamAccess extends Construct {
+  /** The policy to attach to a developer's user, group or role (or to name in a permission set). */
+  public readonly policy: iam.ManagedPolicy;
+  /** The group with the policy, when `teamAccess.group` is true. */
+  public readonly group?: iam.Group;
+
+  constructor(scope: Construct, id: string, props: TeamAccessProps) {
+    super(scope, id);
+    const { settings } = props;
+    const stack = Stack.of(this);
+    const statements: iam.PolicyStatement[] = [];
+    if (props.repository) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'PullTheRepository',
+        actions: ['codecommit:GitPull', 'codecommit:GetRepository', 'codecommit:GetBranch', 'codecommit:ListBranches'],
+        resources: [props.repository.repositoryArn],
+      }), new iam.PolicyStatement({
+        sid: 'PushBranches',
+        actions: ['codecommit:GitPush'],
+        resources: [props.repository.repositoryArn],
+        // Branches only: tags and other references are not the team's to push.
+        conditions: { 'ForAllValues:StringLike': { 'codecommit:References': ['refs/heads/*'] } },
+      }));
+    }
+    if (props.repository && props.repositoryKey) {
+      // A repository encrypted with a customer-managed key: CodeCommit uses the key with the
+      // caller's permissions, and only CodeCommit may use it with this grant.
+      statements.push(new iam.PolicyStatement({
+        sid: 'UseTheRepositoryKeyThroughCodeCommit',
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [props.repositoryKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `codecommit.${stack.region}.amazonaws.com` } },
+      }));
+    }
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'ReadTheBuilds',
+        actions: ['codebuild:BatchGetProjects', 'codebuild:ListBuildsForProject', 'codebuild:BatchGetBuilds'],
+        resources: [props.buildProject.projectArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadTheTestReports',
+        actions: ['codebuild:BatchGetReportGroups', 'codebuild:ListReportsForReportGroup', 'codebuild:BatchGetReports',
+          'codebuild:DescribeTestCases', 'codebuild:GetReportGroupTrend'],
+        resources: [props.testReportGroup.reportGroupArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadThePipeline',
+        actions: ['codepipeline:GetPipeline', 'codepipeline:GetPipelineState', 'codepipeline:GetPipelineExecution',
+          'codepipeline:ListPipelineExecutions', 'codepipeline:ListActionExecutions'],
+        resources: [props.pipeline.pipelineArn],
+      }),
+    );
+    const local = settings.environments.filter((e) => !inAnotherAccount(settings, e));
+    // The build log group by its literal name: its ARN then names the service, not a token.
+    const buildLogGroupName = (props.buildLogGroup.node.defaultChild as logs.CfnLogGroup).logGroupName!;
+    const logGroups = [logGroupArn(stack, buildLogGroupName), ...local.map((e) => logGroupArn(stack, e.logGroupName))];
+    statements.push(readLogs(logGroups));
+    if (local.length > 0) statements.push(readEcs(stack, local));
+    const approvals = settings.environments.filter((e) => e.requireApproval)
+      .map((e) => `${props.pipeline.pipelineArn}/${approvalStageName(e.name)}/${APPROVAL_ACTION}`);
+    if (approvals.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'ApproveOnlyWithMfa',
+        actions: ['codepipeline:PutApprovalResult'],
+        resources: approvals,
+        // Bool, not BoolIfExists: a request without the key (long-term access keys) does not match,
+        // so this statement never allows it.
+        conditions: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      }));
+    }
+    // The Deny holds even where another policy of the same person allows approvals: BoolIfExists
+    // with "false" matches a session without MFA (false) and a request without the key at all
+    // (long-term access keys, which carry no MFA context), where a plain Bool would not match and
+    // so would not deny. It covers every action of this pipeline, approvals added later included.
+    statements.push(new iam.PolicyStatement({
+      sid: 'DenyApprovalWithoutMfa',
+      effect: iam.Effect.DENY,
+      actions: ['codepipeline:PutApprovalResult'],
+      resources: [`${props.pipeline.pipelineArn}/*`],
+      conditions: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+    }));
+
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      managedPolicyName: settings.teamAccess.policyName,
+      description: `Developers of ${settings.serviceName}: Git, builds, pipeline, logs and ECS state; approvals with MFA only`,
+      statements,
+    });
+    acknowledgeWildcards(this.policy, 'The log streams of the service\'s own log groups (build and environments), whose names cannot be known in advance',
+      logGroups.map((arn) => `Resource::${nagArn(stack, arn)}`));
+    if (local.length > 0) {
+      acknowledgeWildcards(this.policy, 'The tasks of the service\'s own clusters, whose IDs change with every deployment',
+        local.map((e) => `Resource::${nagArn(stack, taskArns(stack, e))}`));
+    }
+    new CfnOutput(stack, 'TeamAccessPolicyArn', { value: this.policy.managedPolicyArn, description: 'The team\'s policy: attach it to a user, group or role' });
+
+    if (settings.teamAccess.group) {
+      this.group = new iam.Group(this, 'Group', { groupName: settings.teamAccess.groupName, managedPolicies: [this.policy] });
+      new CfnOutput(stack, 'TeamGroupName', { value: this.group.groupName, description: 'The team\'s IAM group, with the team\'s policy' });
+    }
+  }
+}
+
+/** Properties of `EnvironmentTeamAccess`. */
+export interface EnvironmentTeamAccessProps {
+  /** The environment, in another account than the pipeline's. */
+  readonly environment: EnvironmentSettings;
+}
+
+/**
+ * The team's access to an environment in another account than the pipeline's: a customer managed
+ * policy `<service>-<environment>-team-access` that reads the environment's logs and its ECS
+ * service and tasks. Nothing else of the service lives in that account.
+ */
+export class EnvironmentTeamAccess extends Construct {
+  /** The policy to attach to a developer's user, group or role in the environment's account. */
+  public readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: EnvironmentTeamAccessProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const environment = props.environment;
+    const logGroup = logGroupArn(stack, environment.logGroupName);
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      managedPolicyName: environmentTeamPolicyName(environment.stackName),
+      description: `Developers of ${environment.stackName}: its logs and ECS state`,
+      statements: [readLogs([logGroup]), readEcs(stack, [environment])],
+    });
+    acknowledgeWildcards(this.policy, 'The log streams of the environment\'s own log group, whose names cannot be known in advance',
+      [`Resource::${nagArn(stack, logGroup)}`]);
+    acknowledgeWildcards(this.policy, 'The tasks of the environment\'s own cluster, whose IDs change with every deployment',
+      [`Resource::${nagArn(stack, taskArns(stack, environment))}`]);
+    new CfnOutput(stack, 'TeamAccessPolicyArn', { value: this.policy.managedPolicyArn, description: 'The team\'s policy in this account: attach it to a user, group or role' });
+  }
+}
+
+/** Whether an environment runs in another account than the pipeline's: its stack then holds its own team policy. */
+export function inAnotherAccount(settings: ServiceSettings, environment: EnvironmentSettings): boolean {
+  return environment.account !== undefined && environment.account !== settings.pipelineAccount;
+}
+
+/** A log group and its streams, by name. */
+function logGroupArn(stack: Stack, name: string): string {
+  return stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+function readLogs(logGroups: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ReadTheLogs',
+    actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],
+    resources: logGroups,
+  });
+}
+
+/** The tasks of an environment's cluster. */
+function taskArns(stack: Stack, environment: EnvironmentSettings): string {
+  return stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${environment.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+}
+
+/** The ECS state of the environments: their clusters, services (deployments, events, counts) and tasks. */
+function readEcs(stack: Stack, environments: EnvironmentSettings[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ReadTheEcsServices',
+    actions: ['ecs:DescribeClusters', 'ecs:DescribeServices', 'ecs:DescribeTasks'],
+    resources: environments.flatMap((e) => [
+      stack.formatArn({ service: 'ecs', resource: 'cluster', resourceName: e.clusterName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+      stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${e.clusterName}/${e.ecsServiceName}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+      taskArns(stack, e),
+    ]),
+  });
+}
+
+/** An ARN as cdk-nag names it in a finding: pseudo parameters as `<AWS::...>`. */
+function nagArn(stack: Stack, arn: string): string {
+  const resolved = stack.resolve(arn);
+  if (typeof resolved === 'string') return resolved;
+  return (resolved['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`)).join('');
+}

@@ -1,0 +1,191 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { resolveServiceSettings } from '../../src/shared/service-settings';
+import { teamPolicies } from '../support/iam-walk';
+import { CROSS_ACCOUNT_PROPS, only, resourcesOfType, synthesizeService, SynthesizedService, threeServices } from '../support/service-stacks';
+
+const services = threeServices();
+
+/** The statements of the team's policy in a template, by Sid. */
+function statements(json: any): Record<string, any> {
+  const [[, policy]] = teamPolicies(json);
+  return Object.fromEntries(policy.Properties.PolicyDocument.Statement.map((st: any) => [st.Sid, st]));
+}
+
+/** A template value as text, each Ref and GetAtt as `<logicalId>` (pseudo parameters as `<AWS::...>`). */
+function text(value: any): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(text).join(',');
+  if (value['Fn::Join']) return (value['Fn::Join'][1] as any[]).map(text).join(value['Fn::Join'][0]);
+  if (value.Ref) return `<${value.Ref}>`;
+  if (value['Fn::GetAtt']) return `<${value['Fn::GetAtt'].join('.')}>`;
+  return JSON.stringify(value);
+}
+
+function resources(st: any): string[] {
+  return [st.Resource].flat().map(text);
+}
+
+describe('the team\'s policy in the pipeline\'s stack, default service', () => {
+  let json: any;
+  let byId: Record<string, any>;
+  beforeAll(() => {
+    json = services.base.delivery.json;
+    byId = statements(json);
+  });
+
+  test('is a customer managed policy named after the service, attached to nothing, without a group', () => {
+    services.base.delivery.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      ManagedPolicyName: 'orders-team-access',
+      Description: Match.stringLikeRegexp('approvals with MFA only'),
+    });
+    const [, policy] = only(json, 'AWS::IAM::ManagedPolicy');
+    expect([policy.Properties.Users, policy.Properties.Groups, policy.Properties.Roles]).toEqual([undefined, undefined, undefined]);
+    expect(resourcesOfType(json, 'AWS::IAM::Group')).toEqual([]);
+    expect(Object.keys(json.Outputs)).toEqual(expect.arrayContaining(['TeamAccessPolicyArn']));
+    expect(Object.keys(json.Outputs)).not.toContain('TeamGroupName');
+  });
+
+  test('has exactly the statements of a developer\'s work', () => {
+    expect(Object.keys(byId)).toEqual(['PullTheRepository', 'PushBranches', 'ReadTheBuilds', 'ReadTheTestReports', 'ReadThePipeline', 'ReadTheLogs',
+      'ReadTheEcsServices', 'ApproveOnlyWithMfa', 'DenyApprovalWithoutMfa']);
+  });
+
+  test('Git on the service\'s repository only', () => {
+    const [repository] = only(json, 'AWS::CodeCommit::Repository');
+    expect(byId.PullTheRepository.Action).toEqual(['codecommit:GitPull', 'codecommit:GetRepository', 'codecommit:GetBranch', 'codecommit:ListBranches']);
+    expect(resources(byId.PullTheRepository)).toEqual([`<${repository}.Arn>`]);
+    expect(byId.PushBranches).toEqual(expect.objectContaining({
+      Action: 'codecommit:GitPush',
+      Condition: { 'ForAllValues:StringLike': { 'codecommit:References': ['refs/heads/*'] } },
+    }));
+    expect(resources(byId.PushBranches)).toEqual([`<${repository}.Arn>`]);
+  });
+
+  test('builds, test reports and the pipeline: each statement on the service\'s own resource', () => {
+    const [project] = resourcesOfType(json, 'AWS::CodeBuild::Project').find(([, r]) => r.Properties.Name === 'orders-build')!;
+    const [reportGroup] = resourcesOfType(json, 'AWS::CodeBuild::ReportGroup').find(([, r]) => r.Properties.Name === 'orders-build-unit-tests')!;
+    const [pipeline] = only(json, 'AWS::CodePipeline::Pipeline');
+    expect(resources(byId.ReadTheBuilds)).toEqual([`<${project}.Arn>`]);
+    expect(resources(byId.ReadTheTestReports)).toEqual([`<${reportGroup}.Arn>`]);
+    expect(resources(byId.ReadThePipeline)).toEqual([`arn:<AWS::Partition>:codepipeline:<AWS::Region>:<AWS::AccountId>:<${pipeline}>`]);
+    for (const id of ['ReadTheBuilds', 'ReadTheTestReports', 'ReadThePipeline']) {
+      expect([id, [byId[id].Action].flat().every((a: string) => /:(Get|List|BatchGet|Describe)/.test(a))]).toEqual([id, true]);
+    }
+  });
+
+  test('the build\'s and both environments\' log groups, and both environments\' ECS clusters, services and tasks', () => {
+    const prefix = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:';
+    expect(resources(byId.ReadTheLogs)).toEqual([
+      `${prefix}/aws/codebuild/orders-build:*`, `${prefix}/ecs/orders/staging:*`, `${prefix}/ecs/orders/production:*`,
+    ]);
+    const ecs = 'arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:';
+    expect(resources(byId.ReadTheEcsServices)).toEqual(['staging', 'production'].flatMap((e) => [
+      `${ecs}cluster/orders-${e}`, `${ecs}service/orders-${e}/orders-${e}`, `${ecs}task/orders-${e}/*`,
+    ]));
+    expect(byId.ReadTheEcsServices.Action).toEqual(['ecs:DescribeClusters', 'ecs:DescribeServices', 'ecs:DescribeTasks']);
+  });
+
+  test('approves the approval actions of the pipeline only with MFA, and denies approvals without MFA', () => {
+    const [pipeline] = only(json, 'AWS::CodePipeline::Pipeline');
+    const arn = `arn:<AWS::Partition>:codepipeline:<AWS::Region>:<AWS::AccountId>:<${pipeline}>`;
+    expect(byId.ApproveOnlyWithMfa).toEqual(expect.objectContaining({
+      Effect: 'Allow',
+      Action: 'codepipeline:PutApprovalResult',
+      Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+    }));
+    // Only production waits for an approval by default.
+    expect(resources(byId.ApproveOnlyWithMfa)).toEqual([`${arn}/Approve-production/Approve`]);
+    expect(byId.DenyApprovalWithoutMfa).toEqual(expect.objectContaining({
+      Effect: 'Deny',
+      Action: 'codepipeline:PutApprovalResult',
+      Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+    }));
+    expect(resources(byId.DenyApprovalWithoutMfa)).toEqual([`${arn}/*`]);
+    // The approval action that the ARN names is the pipeline's.
+    const stage = json.Resources[pipeline].Properties.Stages.find((s: any) => s.Name === 'Approve-production');
+    expect(stage.Actions.find((a: any) => a.ActionTypeId.Category === 'Approval').Name).toBe('Approve');
+  });
+});
+
+describe('the team\'s policy, customized and cross-account services', () => {
+  test('a customer-managed repository key: its use through CodeCommit only', () => {
+    const byId = statements(services.custom.delivery.json);
+    const [, repository] = only(services.custom.delivery.json, 'AWS::CodeCommit::Repository');
+    expect(byId.UseTheRepositoryKeyThroughCodeCommit).toEqual({
+      Sid: 'UseTheRepositoryKeyThroughCodeCommit',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      Resource: repository.Properties.KmsKeyId,
+      Condition: { StringEquals: { 'kms:ViaService': 'codecommit.eu-west-1.amazonaws.com' } },
+    });
+  });
+
+  test('an environment in another account: the pipeline\'s policy leaves it out, its own stack has a policy for its logs and ECS service', () => {
+    const byId = statements(services.cross.delivery.json);
+    expect(resources(byId.ReadTheLogs)).toEqual([
+      'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/aws/codebuild/orders-build:*',
+      'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/ecs/orders/staging:*',
+    ]);
+    expect(JSON.stringify(byId.ReadTheEcsServices)).not.toContain('production');
+    // The approval of production is the pipeline's, in the pipeline's account.
+    expect(resources(byId.ApproveOnlyWithMfa)).toEqual([expect.stringMatching(/:codepipeline:eu-west-1:111111111111:<Pipeline[A-Z0-9]+>\/Approve-production\/Approve$/)]);
+    const [staging, production] = services.cross.environments;
+    expect(teamPolicies(staging.json)).toEqual([]);
+    expect(staging.json.Outputs.TeamAccessPolicyArn).toBeUndefined();
+    production.template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'orders-production-team-access' });
+    const own = statements(production.json);
+    expect(Object.keys(own)).toEqual(['ReadTheLogs', 'ReadTheEcsServices']);
+    expect(resources(own.ReadTheLogs)).toEqual(['arn:<AWS::Partition>:logs:eu-west-1:222222222222:log-group:/ecs/orders/production:*']);
+    expect(resources(own.ReadTheEcsServices)).toEqual([
+      'arn:<AWS::Partition>:ecs:eu-west-1:222222222222:cluster/orders-production',
+      'arn:<AWS::Partition>:ecs:eu-west-1:222222222222:service/orders-production/orders-production',
+      'arn:<AWS::Partition>:ecs:eu-west-1:222222222222:task/orders-production/*',
+    ]);
+    expect(production.json.Outputs.TeamAccessPolicyArn).toBeDefined();
+  });
+});
+
+describe('options that change the team\'s access', () => {
+  let withGroup: SynthesizedService;
+  let connection: SynthesizedService;
+  let noApproval: SynthesizedService;
+  beforeAll(() => {
+    withGroup = synthesizeService({ ...CROSS_ACCOUNT_PROPS, teamAccess: { group: true } });
+    connection = synthesizeService({
+      serviceName: 'orders',
+      source: { connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', repository: 'acme/orders' },
+    });
+    noApproval = synthesizeService({ serviceName: 'orders', environments: [{ name: 'staging' }] });
+  });
+
+  test('group: an IAM group <service>-team with the policy, and its name as an output', () => {
+    const [policy] = teamPolicies(withGroup.delivery.json)[0];
+    withGroup.delivery.template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'orders-team', ManagedPolicyArns: [{ Ref: policy }] });
+    expect(withGroup.delivery.json.Outputs.TeamGroupName.Value).toEqual({ Ref: only(withGroup.delivery.json, 'AWS::IAM::Group')[0] });
+    // Environments in other accounts get no group: IAM users live in the pipeline's account.
+    for (const env of withGroup.environments) expect(resourcesOfType(env.json, 'AWS::IAM::Group')).toEqual([]);
+  });
+
+  test('a connection source: no CodeCommit repository, so no Git permissions', () => {
+    const byId = statements(connection.delivery.json);
+    expect([byId.PullTheRepository, byId.PushBranches]).toEqual([undefined, undefined]);
+    expect(JSON.stringify(byId)).not.toContain('codecommit:');
+    expect(byId.ReadTheBuilds).toBeDefined();
+  });
+
+  test('no environment waits for an approval: nothing to approve, approvals still denied without MFA', () => {
+    const byId = statements(noApproval.delivery.json);
+    expect(byId.ApproveOnlyWithMfa).toBeUndefined();
+    expect(byId.DenyApprovalWithoutMfa.Effect).toBe('Deny');
+  });
+
+  test('the names derive from the service name', () => {
+    expect(resolveServiceSettings({ serviceName: 'billing-api' }).teamAccess).toEqual({ group: false, policyName: 'billing-api-team-access', groupName: 'billing-api-team' });
+  });
+
+  test.each([
+    [null, 'teamAccess'], ['yes', 'teamAccess'], [[], 'teamAccess'], [{ group: 'true' }, 'teamAccess.group'], [{ groups: true }, 'teamAccess.groups'],
+  ])('teamAccess %j fails naming %s', (teamAccess, named) => {
+    expect(() => resolveServiceSettings({ serviceName: 'orders', teamAccess })).toThrow(`Invalid option "${named}"`);
+  });
+});
