@@ -22,6 +22,7 @@ import { ServiceAlarms } from './service-alarms';
 import { ServiceDashboard } from './service-dashboard';
 import { ServiceDomain } from './service-domain';
 import { ServiceNetwork } from './service-network';
+import { strictEnvironment } from './strict-compliance';
 import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
 
 /** Properties of `EnvironmentStack`. */
@@ -215,6 +216,7 @@ export class EnvironmentStack extends Stack {
     serviceSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port from the load balancer');
     albSecurityGroup.addEgressRule(serviceSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port of the tasks');
     this.serviceUrl = this.addListeners(environment, domain);
+    if (environment.compliance === 'strict') strictEnvironment(this, environment.stackName);
 
     this.notificationTopic = environmentTopic(this, settings, environment);
     const monitored = {

@@ -212,6 +212,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       source: o.source,
       alarms: o.alarms,
       notifications: o.notifications,
+      compliance: o.compliance,
     });
   }
 
@@ -322,6 +323,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     network: networkOptionsInOrder(e.network),
     ...runtimeOptionsOf(e),
     alarms: inDeclarationOrder(e.alarms),
+    compliance: e.compliance,
   }));
   return {
     serviceName: settings.serviceName,
@@ -341,6 +343,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     source: sourceOptionsOf(options, settings),
     alarms: inDeclarationOrder(options.alarms),
     notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
+    compliance: options.compliance,
   };
 }
 

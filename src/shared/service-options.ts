@@ -139,6 +139,14 @@ export interface EnvironmentOptions {
    * @default - the service's `alarms`
    */
   readonly alarms?: AlarmOptions;
+
+  /**
+   * This environment's compliance profile, "standard" or "strict" (see the service's
+   * `compliance`). Under "strict" its `network` may not name public task subnets.
+   *
+   * @default - the service's `compliance`
+   */
+  readonly compliance?: string;
 }
 
 /**
@@ -398,6 +406,18 @@ export interface ServiceOptions {
    * @default - an encrypted SNS topic `<service>-notifications` without subscriptions
    */
   readonly notifications?: NotificationOptions;
+
+  /**
+   * How far the stacks go to pass AWS Control Tower's proactive controls. "standard" keeps the
+   * low-cost shape. "strict" encrypts every log group, the artifact bucket and the image repository
+   * with customer-managed KMS keys (rotation on, grants for AWS services only), runs the tasks in
+   * private subnets behind a NAT gateway (`network.taskSubnets` "private", subnets that assign no
+   * public IP), and builds the image on CodeBuild's Docker server instead of a privileged build
+   * container. The pipeline's stack follows this value; an environment can set its own.
+   *
+   * @default "standard"
+   */
+  readonly compliance?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
 import { AlarmSettings, resolveAlarms } from './alarm-settings';
+import { applyCompliance, Compliance, DEFAULT_COMPLIANCE, resolveCompliance, strictNetwork } from './compliance-settings';
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
 import { NetworkSettings, resolveNetwork } from './network-settings';
 import { NotificationSettings, resolveNotifications } from './notification-settings';
@@ -115,6 +116,7 @@ export interface ServiceSettingsInput {
   readonly source?: unknown;
   readonly alarms?: unknown;
   readonly notifications?: unknown;
+  readonly compliance?: unknown;
 }
 
 /**
@@ -154,6 +156,8 @@ export interface EnvironmentSettings {
   readonly runtime: RuntimeSettings;
   /** The environment's alarms: thresholds and names. */
   readonly alarms: AlarmSettings;
+  /** The environment's compliance profile: its own `compliance`, else the service's. */
+  readonly compliance: Compliance;
 }
 
 /** Validated settings with every default applied. */
@@ -182,6 +186,8 @@ export interface ServiceSettings {
   readonly source?: SourceSettings;
   /** Where notifications go. */
   readonly notifications: NotificationSettings;
+  /** The service-wide compliance profile; the pipeline's stack follows it. */
+  readonly compliance: Compliance;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -283,7 +289,7 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
 }
 
 const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network',
-  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms'];
+  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms', 'compliance'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -295,7 +301,8 @@ function resolveEnvironments(input: unknown, service: {
   pipelineRegion?: string;
   network: NetworkSettings;
   runtime: RuntimeSettings;
-}): Array<Omit<EnvironmentSettings, 'alarms'>> {
+  compliance: Compliance;
+}): Array<Omit<EnvironmentSettings, 'alarms' | 'compliance'>> {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
     throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn?, domain?, network? }`);
@@ -355,7 +362,7 @@ function resolveEnvironments(input: unknown, service: {
       deployRoleName: `${qualified}-ecs-deploy`,
       imageTag: `${ENVIRONMENT_TAG_PREFIX}${name}`,
       domain: resolveDomain(at, e.domain, certificateArn),
-      network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, e.network, envRegion ?? service.pipelineRegion),
+      network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, strictNetwork(e.network, resolveCompliance(`${at}.compliance`, e.compliance, service.compliance)), envRegion ?? service.pipelineRegion),
       runtime: resolveRuntimeSettings(`${at}.`, e, service.runtime),
     };
   });
@@ -383,15 +390,16 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     'a CodeBuild image name such as "aws/codebuild/amazonlinux-x86_64-standard:5.0" or an image URI', 255);
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
-  const network = resolveNetwork('network', input.network, pipelineRegion);
+  const compliance = resolveCompliance('compliance', input.compliance, DEFAULT_COMPLIANCE);
+  const network = resolveNetwork('network', strictNetwork(input.network, compliance), pipelineRegion);
   const runtime = resolveRuntimeSettings('', input as Record<string, unknown>);
   const resolvedEnvironments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime, compliance,
   });
   checkDomainsUnique(resolvedEnvironments);
   const source = resolveSource(input.source, pipelineAccount);
   const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
-  const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] }));
+  const environments = applyCompliance({ ...input, pipelineRegion }, compliance, resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] })));
   const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
 
   return {
@@ -413,5 +421,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     runtime,
     source,
     notifications,
+    compliance,
   };
 }
