@@ -33,9 +33,9 @@ export class StrictCompliance extends Construct {
     this.key = new kms.Key(this, 'Key', {
       description: props.description,
       enableKeyRotation: true,
-      // Log events stay readable for as long as they are kept; KMS waits before deleting a key.
-      removalPolicy: RemovalPolicy.RETAIN,
-      pendingWindow: Duration.days(30),
+      // What it encrypts (the log groups, the image repository) is deleted with the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
     });
     // CloudWatch Logs encrypts for the log groups of this account and region only: the encryption
     // context that it sends names the log group.

@@ -47,6 +47,7 @@ export const HOSTILE_INPUTS: Record<string, unknown[]> = {
     'arn:aws:kms:eu-west-1:123:key/12345678-1234-1234-1234-123456789012', 'arn:aws:kms:eu-west-9:123456789012:key/12345678-1234-1234-1234-123456789012', ...INJECTIONS.slice(0, 3)],
   enableExecuteCommand: [null, 'true', 'yes', 1, 0, {}],
   network: [null, 42, 'private', true, [], [{ taskSubnets: 'private' }]],
+  compliance: [null, 42, true, '', 'STRICT', 'lax', ' strict', ['strict'], { strict: true }, ...INJECTIONS.slice(0, 3)],
 };
 
 /** An invalid `environments` value, the option path that its error names, and the other options it comes with. */
@@ -183,6 +184,12 @@ export const HOSTILE_DOMAINS_AND_NETWORKS: HostileEnvironments[] = [
     named: 'network.vpc.privateSubnetIds',
     with: { network: { taskSubnets: 'private', vpc: { ...VPC, privateSubnetIds: undefined } } },
   },
+  // The compliance profile: an unknown one, and strict with public task subnets or without private ones.
+  ...[null, 42, '', 'Strict', 'none', ...INJECTIONS.slice(0, 2)]
+    .map((compliance) => ({ what: 'an unknown environment compliance', environments: second({ compliance }), named: 'environments[1].compliance' })),
+  { what: 'a strict environment with public task subnets', environments: second({ compliance: 'strict', network: { taskSubnets: 'public' } }), named: `${N}.taskSubnets` },
+  { what: 'a strict environment in an existing VPC without private subnets', environments: second({ compliance: 'strict', network: { vpc: { ...VPC, privateSubnetIds: undefined } } }), named: `${N}.vpc.privateSubnetIds` },
+  { what: 'a strict service with public task subnets', environments: second({}), named: 'network.taskSubnets', with: { compliance: 'strict', network: { taskSubnets: 'public' } } },
 ];
 
 /** An invalid `source`, the option path that its error names, and the other options it comes with. */

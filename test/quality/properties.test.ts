@@ -140,6 +140,7 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     domain: fc.option(domain, { nil: undefined, freq: 3 }),
     network: fc.option(network(region), { nil: undefined, freq: 3 }),
     alarms: fc.option(alarms, { nil: undefined, freq: 4 }),
+    compliance: fc.option(fc.constantFrom('standard', 'strict'), { nil: undefined, freq: 4 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
 }
 
@@ -232,6 +233,7 @@ const optionsArbitrary = fc.record({
   secrets: fc.option(option(secretMap, HOSTILE_INPUTS.secrets), { nil: undefined, freq: 2 }),
   secretsKeyArn: fc.option(option(keyArn, HOSTILE_INPUTS.secretsKeyArn), { nil: undefined, freq: 3 }),
   enableExecuteCommand: fc.option(option(fc.boolean(), HOSTILE_INPUTS.enableExecuteCommand), { nil: undefined, freq: 3 }),
+  compliance: fc.option(option(fc.constantFrom('standard', 'strict'), HOSTILE_INPUTS.compliance), { nil: undefined, freq: 3 }),
   placement,
 }).map(({ size: s, counts: c, placement: p, ...rest }) =>
   withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
