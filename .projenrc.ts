@@ -35,12 +35,14 @@ const project = new cdk.JsiiProject({
   // cicd-service-parallel: their test task, which runs the unit tests and the gates at the same time.
   // cicd-service-check-cache: their compile task, around the incremental type-check.
   // cicd-service-prune-outputs: their service:test task, before the service is compiled.
+  // cicd-service-upgrade: their scheduled template upgrade build, which opens the upgrade's pull request.
   bin: {
     'cicd-service-check-managed': 'lib/cli/check-managed.js',
     'cicd-service-gates': 'lib/gates/cli.js',
     'cicd-service-parallel': 'lib/cli/parallel.js',
     'cicd-service-check-cache': 'lib/cli/check-cache.js',
     'cicd-service-prune-outputs': 'lib/cli/prune-outputs.js',
+    'cicd-service-upgrade': 'lib/cli/upgrade.js',
   },
   devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', '@types/semver', 'fast-check@^4.3.0', '@types/shell-quote'],
 

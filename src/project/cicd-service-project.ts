@@ -18,7 +18,8 @@ import { ALARM_DEFAULTS } from '../shared/alarm-settings';
 import { domainOptionsInOrder } from '../shared/domain-settings';
 import { networkOptionsInOrder } from '../shared/network-settings';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
-import { AlarmOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
+import { UPGRADE_SCHEDULE_OFF } from '../shared/review-settings';
+import { AlarmOptions, DeploymentOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 import { SourceOptions } from '../shared/source-options';
 
@@ -213,6 +214,9 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       alarms: o.alarms,
       notifications: o.notifications,
       compliance: o.compliance,
+      deployment: o.deployment,
+      pullRequestBuilds: o.pullRequestBuilds,
+      upgradeSchedule: o.upgradeSchedule,
     });
   }
 
@@ -324,6 +328,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     ...runtimeOptionsOf(e),
     alarms: inDeclarationOrder(e.alarms),
     compliance: e.compliance,
+    deployment: orderedDeployment(e.deployment),
   }));
   return {
     serviceName: settings.serviceName,
@@ -344,6 +349,9 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     alarms: inDeclarationOrder(options.alarms),
     notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
     compliance: options.compliance,
+    deployment: orderedDeployment(options.deployment),
+    pullRequestBuilds: settings.pullRequestBuilds,
+    upgradeSchedule: settings.upgradeSchedule ?? UPGRADE_SCHEDULE_OFF,
   };
 }
 
@@ -376,6 +384,18 @@ function runtimeOptionsOf(options: ServiceOptions | EnvironmentOptions): Pick<Se
     secrets: sorted(options.secrets),
     secretsKeyArn: options.secretsKeyArn,
     enableExecuteCommand: options.enableExecuteCommand,
+  };
+}
+
+/** A deployment's fields in the order DeploymentOptions declares them (validated already). */
+function orderedDeployment(d: DeploymentOptions | undefined): DeploymentOptions | undefined {
+  return d === undefined ? undefined : {
+    strategy: d.strategy,
+    bakeTimeMinutes: d.bakeTimeMinutes,
+    canaryPercent: d.canaryPercent,
+    canaryBakeTimeMinutes: d.canaryBakeTimeMinutes,
+    linearStepPercent: d.linearStepPercent,
+    linearStepBakeTimeMinutes: d.linearStepBakeTimeMinutes,
   };
 }
 

@@ -1,4 +1,5 @@
 import { Component, Project } from 'projen';
+import { deploymentGuide } from './deployment-guide';
 import { environmentAccess } from './environment-access';
 import { environmentCost } from './environment-costs';
 import { FileOwnership } from './managed-files';
@@ -100,6 +101,7 @@ export class OperationsGuide extends Component {
       // The compliance profile: the strict environments, in words, and whether the pipeline's stack is strict.
       strictEnvironments: this.settings.environments.filter((e) => e.compliance === 'strict').map((e) => `\`${e.name}\``).join(', '),
       strictPipeline: this.settings.compliance === 'strict',
+      ...deploymentGuide(this.settings),
     }));
   }
 }

@@ -2,9 +2,11 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
 import { AlarmSettings, resolveAlarms } from './alarm-settings';
 import { applyCompliance, Compliance, DEFAULT_COMPLIANCE, resolveCompliance, strictNetwork } from './compliance-settings';
+import { defaultDeployment, DeploymentSettings, resolveDeployment } from './deployment-settings';
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
 import { NetworkSettings, resolveNetwork } from './network-settings';
 import { NotificationSettings, resolveNotifications } from './notification-settings';
+import { resolveReviewSettings } from './review-settings';
 import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
 import { resolveSource, SourceSettings } from './source-settings';
 
@@ -50,6 +52,8 @@ export const BUILD_ENV = {
   repositoryUri: 'REPOSITORY_URI',
   containerName: 'CONTAINER_NAME',
   accountId: 'AWS_ACCOUNT_ID',
+  /** "1" in pull request builds: the same checks, nothing pushed, no imagedefinitions.json. */
+  verifyOnly: 'VERIFY_ONLY',
 } as const;
 
 /** The CPU/memory pairs that Fargate accepts (linux, x86_64 and arm64), in MiB. */
@@ -117,6 +121,9 @@ export interface ServiceSettingsInput {
   readonly alarms?: unknown;
   readonly notifications?: unknown;
   readonly compliance?: unknown;
+  readonly deployment?: unknown;
+  readonly pullRequestBuilds?: unknown;
+  readonly upgradeSchedule?: unknown;
 }
 
 /**
@@ -158,6 +165,8 @@ export interface EnvironmentSettings {
   readonly alarms: AlarmSettings;
   /** The environment's compliance profile: its own `compliance`, else the service's. */
   readonly compliance: Compliance;
+  /** How ECS rolls out a new image here. */
+  readonly deployment: DeploymentSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -188,6 +197,10 @@ export interface ServiceSettings {
   readonly notifications: NotificationSettings;
   /** The service-wide compliance profile; the pipeline's stack follows it. */
   readonly compliance: Compliance;
+  /** Whether pull requests are built and need the build's approval. */
+  readonly pullRequestBuilds: boolean;
+  /** The schedule of the template upgrade; undefined when it is off. */
+  readonly upgradeSchedule?: string;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -289,7 +302,7 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
 }
 
 const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network',
-  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms', 'compliance'];
+  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms', 'deployment', 'compliance'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -302,6 +315,7 @@ function resolveEnvironments(input: unknown, service: {
   network: NetworkSettings;
   runtime: RuntimeSettings;
   compliance: Compliance;
+  deployment?: unknown;
 }): Array<Omit<EnvironmentSettings, 'alarms' | 'compliance'>> {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
@@ -364,6 +378,8 @@ function resolveEnvironments(input: unknown, service: {
       domain: resolveDomain(at, e.domain, certificateArn),
       network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, strictNetwork(e.network, resolveCompliance(`${at}.compliance`, e.compliance, service.compliance)), envRegion ?? service.pipelineRegion),
       runtime: resolveRuntimeSettings(`${at}.`, e, service.runtime),
+      deployment: e.deployment !== undefined ? resolveDeployment(`${at}.deployment`, e.deployment)
+        : resolveDeployment(service.deployment !== undefined ? 'deployment' : `${at}.deployment`, service.deployment ?? defaultDeployment(index === list.length - 1)),
     };
   });
 }
@@ -393,14 +409,16 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const compliance = resolveCompliance('compliance', input.compliance, DEFAULT_COMPLIANCE);
   const network = resolveNetwork('network', strictNetwork(input.network, compliance), pipelineRegion);
   const runtime = resolveRuntimeSettings('', input as Record<string, unknown>);
+  if (input.deployment !== undefined) resolveDeployment('deployment', input.deployment);
   const resolvedEnvironments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime, compliance,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime, compliance, deployment: input.deployment,
   });
   checkDomainsUnique(resolvedEnvironments);
   const source = resolveSource(input.source, pipelineAccount);
   const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
   const environments = applyCompliance({ ...input, pipelineRegion }, compliance, resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] })));
   const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
+  const review = resolveReviewSettings(input, source !== undefined);
 
   return {
     serviceName,
@@ -422,5 +440,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     source,
     notifications,
     compliance,
+    ...review,
   };
 }
