@@ -61,7 +61,10 @@ export class StrictCompliance extends Construct {
   }
 }
 
-/** Encrypts the log groups that have no key with `key`; limits the grants of every key to AWS services. */
+/**
+ * Encrypts the log groups that have no key with `key`; limits the grants of every key to AWS
+ * services; moves every privileged build of the stack to the Docker server.
+ */
 class StrictEncryptionAspect implements IAspect {
   private readonly limited = new Set<kms.Key>();
 
@@ -70,6 +73,13 @@ class StrictEncryptionAspect implements IAspect {
   public visit(node: IConstruct): void {
     if (node instanceof logs.CfnLogGroup && node.kmsKeyId === undefined) {
       node.kmsKeyId = this.key.keyArn;
+    }
+    if (node instanceof codebuild.CfnProject) {
+      // Every Docker build of the stack (the pipeline's, the pull requests') runs on the Docker server.
+      const environment = node.environment as codebuild.CfnProject.EnvironmentProperty;
+      if (environment.privilegedMode === true) {
+        node.environment = { ...environment, privilegedMode: false, dockerServer: { computeType: dockerServerSize(environment.computeType) } };
+      }
     }
     if (node instanceof kms.Key && !this.limited.has(node)) {
       this.limited.add(node);
@@ -109,9 +119,13 @@ export function buildDocker(strict: boolean, computeType: codebuild.ComputeType)
     // Docker builds need a privileged build container.
     return { privileged: true, cache: codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER) };
   }
+  return { privileged: false, dockerServer: { computeType: dockerServerSize(computeType) as codebuild.DockerServerComputeType } };
+}
+
+/** The Docker server's size: the build's, where the Docker server has it, else the smallest. */
+function dockerServerSize(computeType: string): string {
   const sizes = Object.values(codebuild.DockerServerComputeType) as string[];
-  const size = sizes.includes(computeType) ? computeType as string as codebuild.DockerServerComputeType : codebuild.DockerServerComputeType.SMALL;
-  return { privileged: false, dockerServer: { computeType: size } };
+  return sizes.includes(computeType) ? computeType : codebuild.DockerServerComputeType.SMALL;
 }
 
 /** The stack of an environment, as far as the `strict` profile concerns it. */

@@ -45,8 +45,8 @@ describe('strict compliance', () => {
       expect([stack.stack.stackName, without(stack, 'AWS::Logs::LogGroup', 'KmsKeyId')]).toEqual([stack.stack.stackName, []]);
       for (const [, group] of groups) expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ComplianceKey/), 'Arn'] });
     }
-    // The production environment has ECS Exec: its session log group is encrypted too.
-    expect(resources(s.environments[2], 'AWS::Logs::LogGroup')).toHaveLength(2);
+    // Production has ECS Exec and a canary deployment: the session log group and the test-traffic hook's two are encrypted too.
+    expect(resources(s.environments[2], 'AWS::Logs::LogGroup')).toHaveLength(4);
   });
 
   test('every key rotates, lets only AWS services create grants, and the log key serves the account\'s log groups only', () => {
@@ -104,6 +104,13 @@ describe('strict compliance', () => {
     s.delivery.template.hasResourceProperties('AWS::CodeBuild::Project', {
       Environment: { PrivilegedMode: false, DockerServer: { ComputeType: 'BUILD_GENERAL1_SMALL' } },
       Cache: { Type: 'NO_CACHE' },
+    });
+    // The pull request build too: no project of a strict stack is privileged.
+    const projects = resources(s.delivery, 'AWS::CodeBuild::Project');
+    expect(projects.length).toBeGreaterThan(1);
+    for (const [id, project] of projects) expect([id, project.Properties.Environment.PrivilegedMode === true]).toEqual([id, false]);
+    s.delivery.template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Name: 'ledger-pull-requests', Environment: { PrivilegedMode: false, DockerServer: { ComputeType: 'BUILD_GENERAL1_SMALL' } },
     });
   });
 
