@@ -13,7 +13,7 @@ describe('a repository with the strict compliance profile', () => {
 
   test('src/service-settings.ts carries the service\'s and each environment\'s profile', () => {
     const settings: string = out['src/service-settings.ts'];
-    expect(settings).toContain("compliance: 'strict',\n};");
+    expect(settings).toMatch(/^  compliance: 'strict',$/m);
     expect(settings).toContain("name: 'dev',\n      compliance: 'standard',\n    },");
   });
 
