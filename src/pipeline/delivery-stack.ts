@@ -19,6 +19,7 @@ import { resolveCicdService } from './resolve-cicd-service';
 import { ScheduledUpgrade } from './scheduled-upgrade';
 import { ServicePipeline } from './service-pipeline';
 import { TeamAccess } from './team-access';
+import { acknowledgeControl, buildDocker, StrictCompliance } from './strict-compliance';
 import { BUILD_ENV, ENVIRONMENT_TAG_PREFIX, ServiceSettings } from '../shared/service-settings';
 
 /** The key under which buildspec.yml's `reports` section sends the JUnit results. */
@@ -102,8 +103,12 @@ export class DeliveryStack extends Stack {
 
     // ---------------------------------------------------------------- buckets
     this.logBucket = createLogBucket(this, 'LogBucket', resolved.artifactRetentionDays);
-    if (otherAccounts.length > 0) {
-      // Environments in other accounts read the artifacts: S3-managed keys cannot be shared.
+    const strict = settings.compliance === 'strict'
+      ? new StrictCompliance(this, 'Compliance', { description: `Log groups and images of ${name}` }) : undefined;
+    if (strict) acknowledgeControl(this.logBucket, 's3_bucket_default_encryption_kms_check', 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.');
+    if (otherAccounts.length > 0 || strict) {
+      // Environments in other accounts read the artifacts: S3-managed keys cannot be shared; strict
+      // wants a customer-managed key anyway.
       this.artifactKey = new kms.Key(this, 'ArtifactKey', {
         description: `Pipeline artifacts of ${name}`,
         enableKeyRotation: true,
@@ -127,7 +132,7 @@ export class DeliveryStack extends Stack {
     this.repository = createCodeCommitRepository(this, settings, resolved.sourceEncryptionKey);
 
     // ---------------------------------------------------------------- images
-    this.imageRepository = this.createImageRepository(settings, resolved.imagesToKeep, resolved.imageEncryptionKey);
+    this.imageRepository = this.createImageRepository(settings, resolved.imagesToKeep, resolved.imageEncryptionKey ?? strict?.key);
     for (const account of otherAccounts) {
       this.imageRepository.grantPull(new iam.AccountPrincipal(account));
     }
@@ -139,6 +144,7 @@ export class DeliveryStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const arm = settings.buildImage.includes('aarch64') || settings.buildImage.includes('arm64');
+    const { cache: dockerCache, ...docker } = buildDocker(strict !== undefined, resolved.buildComputeType);
     this.buildProject = new codebuild.PipelineProject(this, 'BuildProject', {
       projectName: `${name}-build`,
       description: `Tests ${name}, builds its image and pushes it to ECR`,
@@ -146,15 +152,14 @@ export class DeliveryStack extends Stack {
       environment: {
         buildImage: buildImageFor(settings.buildImage, arm),
         computeType: resolved.buildComputeType,
-        // Docker builds need a privileged build container.
-        privileged: true,
+        ...docker,
       },
       environmentVariables: {
         [BUILD_ENV.repositoryUri]: { value: this.imageRepository.repositoryUri },
         [BUILD_ENV.containerName]: { value: settings.containerName },
         [BUILD_ENV.accountId]: { value: Aws.ACCOUNT_ID },
       },
-      cache: codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER),
+      cache: dockerCache,
       logging: { cloudWatch: { logGroup: this.buildLogGroup } },
       grantReportGroupPermissions: false,
       encryptionKey: this.artifactKey,

@@ -25,6 +25,7 @@ import { ServiceDashboard } from './service-dashboard';
 import { ServiceDomain } from './service-domain';
 import { ServiceNetwork } from './service-network';
 import { EnvironmentTeamAccess, inAnotherAccount } from './team-access';
+import { strictEnvironment } from './strict-compliance';
 import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
 
 /** Properties of `EnvironmentStack`. */
@@ -254,6 +255,7 @@ export class EnvironmentStack extends Stack {
     });
     this.alternateTargetGroup = this._deployment.alternateTargetGroup;
     this.testListener = this._deployment.testListener;
+    if (environment.compliance === 'strict') strictEnvironment(this, environment.stackName);
 
     this.notificationTopic = environmentTopic(this, settings, environment);
     const monitored = {

@@ -215,6 +215,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       notifications: o.notifications,
       logRetentionDays: o.logRetentionDays,
       teamAccess: o.teamAccess,
+      compliance: o.compliance,
       deployment: o.deployment,
       pullRequestBuilds: o.pullRequestBuilds,
       upgradeSchedule: o.upgradeSchedule,
@@ -330,6 +331,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     alarms: inDeclarationOrder(e.alarms),
     production: e.production,
     logRetentionDays: e.logRetentionDays,
+    compliance: e.compliance,
     deployment: orderedDeployment(e.deployment),
   }));
   return {
@@ -352,6 +354,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
     logRetentionDays: options.logRetentionDays,
     teamAccess: options.teamAccess && { group: options.teamAccess.group },
+    compliance: options.compliance,
     deployment: orderedDeployment(options.deployment),
     pullRequestBuilds: settings.pullRequestBuilds,
     upgradeSchedule: settings.upgradeSchedule ?? UPGRADE_SCHEDULE_OFF,

@@ -15,6 +15,10 @@ export const LIST_PRICES_USD = {
   publicIpv4Hour: 0.005,
   /** A NAT gateway, per hour, before the data it processes (0.045 USD per GB). */
   natGatewayHour: 0.045,
+  /** A customer-managed KMS key, per month, before its requests (0.03 USD per 10,000). */
+  kmsKeyMonth: 1,
+  /** An interface VPC endpoint, per Availability Zone and hour, before the data it processes (0.01 USD per GB). */
+  interfaceEndpointHour: 0.01,
 } as const;
 
 /** Hours in an average month, as AWS's monthly estimates count them. */
@@ -77,4 +81,28 @@ function addressesInWords(loadBalancer: number, publicTasks: boolean, natGateway
   if (publicTasks) parts.push('one per task');
   if (natGateways > 0) parts.push(natGateways === 1 ? 'the NAT gateway\'s one' : 'one per NAT gateway');
   return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/**
+ * The interface endpoints that private tasks would need instead of a NAT gateway: ECR's API and
+ * registry, CloudWatch Logs and Secrets Manager (S3, where ECR keeps the layers, has a free gateway
+ * endpoint).
+ */
+export const STRICT_INTERFACE_ENDPOINTS = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager'] as const;
+
+/** The monthly hourly charges of the two ways out of the private subnets of a created VPC, in USD rounded to cents. */
+export interface PrivateEgressCost {
+  /** One NAT gateway and its Elastic IP address (what the stacks create). */
+  readonly natGateway: string;
+  /** The interface endpoints of `STRICT_INTERFACE_ENDPOINTS`, one per Availability Zone each. */
+  readonly interfaceEndpoints: string;
+  /** Availability Zones counted. */
+  readonly zones: number;
+}
+
+/** What the two ways out of private subnets cost per environment and month, before the data they process. */
+export function privateEgressCost(zones = 2): PrivateEgressCost {
+  const nat = (LIST_PRICES_USD.natGatewayHour + LIST_PRICES_USD.publicIpv4Hour) * HOURS_PER_MONTH;
+  const endpoints = STRICT_INTERFACE_ENDPOINTS.length * zones * LIST_PRICES_USD.interfaceEndpointHour * HOURS_PER_MONTH;
+  return { natGateway: nat.toFixed(2), interfaceEndpoints: endpoints.toFixed(2), zones };
 }

@@ -104,6 +104,9 @@ export class OperationsGuide extends Component {
       // What the tasks do, as the gates set them up (RepositoryGates).
       parallelTest: this.project.tasks.tryFind('test:unit') !== undefined,
       validationInGateOnly: this.project.components.some((c) => c instanceof RepositoryGates && c.validationInGateOnly),
+      // The compliance profile: the strict environments, in words, and whether the pipeline's stack is strict.
+      strictEnvironments: this.settings.environments.filter((e) => e.compliance === 'strict').map((e) => `\`${e.name}\``).join(', '),
+      strictPipeline: this.settings.compliance === 'strict',
       ...deploymentGuide(this.settings),
     }));
   }

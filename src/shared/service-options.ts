@@ -159,6 +159,14 @@ export interface EnvironmentOptions {
   readonly logRetentionDays?: number;
 
   /**
+   * This environment's compliance profile, "standard" or "strict" (see the service's
+   * `compliance`). Under "strict" its `network` may not name public task subnets.
+   *
+   * @default - the service's `compliance`
+   */
+  readonly compliance?: string;
+
+  /**
    * How ECS rolls out a new image in this environment: a rolling update, or one of ECS's own
    * blue/green, canary and linear deployments, which start the new tasks next to the old ones,
    * check them on a test listener and move production traffic only then.
@@ -447,6 +455,18 @@ export interface ServiceOptions {
    * @default - the policies, without a group
    */
   readonly teamAccess?: TeamAccessOptions;
+
+  /**
+   * How far the stacks go to pass AWS Control Tower's proactive controls. "standard" keeps the
+   * low-cost shape. "strict" encrypts every log group, the artifact bucket and the image repository
+   * with customer-managed KMS keys (rotation on, grants for AWS services only), runs the tasks in
+   * private subnets behind a NAT gateway (`network.taskSubnets` "private", subnets that assign no
+   * public IP), and builds the image on CodeBuild's Docker server instead of a privileged build
+   * container. The pipeline's stack follows this value; an environment can set its own.
+   *
+   * @default "standard"
+   */
+  readonly compliance?: string;
 
   /**
    * How ECS rolls out a new image in every environment that sets no `deployment` of its own.

@@ -1,6 +1,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
 import { AlarmSettings, resolveAlarms } from './alarm-settings';
+import { applyCompliance, Compliance, DEFAULT_COMPLIANCE, resolveCompliance, strictNetwork } from './compliance-settings';
 import { defaultDeployment, DeploymentSettings, resolveDeployment } from './deployment-settings';
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
 import { HardeningSettings, resolveHardening } from './hardening-settings';
@@ -123,6 +124,7 @@ export interface ServiceSettingsInput {
   readonly notifications?: unknown;
   readonly logRetentionDays?: unknown;
   readonly teamAccess?: unknown;
+  readonly compliance?: unknown;
   readonly deployment?: unknown;
   readonly pullRequestBuilds?: unknown;
   readonly upgradeSchedule?: unknown;
@@ -169,6 +171,8 @@ export interface EnvironmentSettings {
   readonly production: boolean;
   /** Days that the environment's log groups keep their events; 0 keeps them forever. */
   readonly logRetentionDays: number;
+  /** The environment's compliance profile: its own `compliance`, else the service's. */
+  readonly compliance: Compliance;
   /** How ECS rolls out a new image here. */
   readonly deployment: DeploymentSettings;
 }
@@ -203,6 +207,8 @@ export interface ServiceSettings {
   readonly logRetentionDays: number;
   /** The team's access policies and group. */
   readonly teamAccess: TeamAccessSettings;
+  /** The service-wide compliance profile; the pipeline's stack follows it. */
+  readonly compliance: Compliance;
   /** Whether pull requests are built and need the build's approval. */
   readonly pullRequestBuilds: boolean;
   /** The schedule of the template upgrade; undefined when it is off. */
@@ -309,7 +315,7 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
 
 const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network',
   'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms', 'deployment',
-  'production', 'logRetentionDays'];
+  'production', 'logRetentionDays', 'compliance'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -321,8 +327,9 @@ function resolveEnvironments(input: unknown, service: {
   pipelineRegion?: string;
   network: NetworkSettings;
   runtime: RuntimeSettings;
+  compliance: Compliance;
   deployment?: unknown;
-}): Array<Omit<EnvironmentSettings, 'alarms' | keyof HardeningSettings>> {
+}): Array<Omit<EnvironmentSettings, 'alarms' | 'compliance' | keyof HardeningSettings>> {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
     throw new InvalidOptionError('environments', input, `a list of 1 to ${MAX_ENVIRONMENTS} environments, each { name, account?, region?, requireApproval?, desiredCount?, maxCount?, cpu?, memory?, certificateArn?, domain?, network? }`);
@@ -382,7 +389,7 @@ function resolveEnvironments(input: unknown, service: {
       deployRoleName: `${qualified}-ecs-deploy`,
       imageTag: `${ENVIRONMENT_TAG_PREFIX}${name}`,
       domain: resolveDomain(at, e.domain, certificateArn),
-      network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, e.network, envRegion ?? service.pipelineRegion),
+      network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, strictNetwork(e.network, resolveCompliance(`${at}.compliance`, e.compliance, service.compliance)), envRegion ?? service.pipelineRegion),
       runtime: resolveRuntimeSettings(`${at}.`, e, service.runtime),
       deployment: e.deployment !== undefined ? resolveDeployment(`${at}.deployment`, e.deployment)
         : resolveDeployment(service.deployment !== undefined ? 'deployment' : `${at}.deployment`, service.deployment ?? defaultDeployment(index === list.length - 1)),
@@ -412,18 +419,20 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     'a CodeBuild image name such as "aws/codebuild/amazonlinux-x86_64-standard:5.0" or an image URI', 255);
   const pipelineAccount = account('pipelineAccount', input.pipelineAccount);
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
-  const network = resolveNetwork('network', input.network, pipelineRegion);
+  const compliance = resolveCompliance('compliance', input.compliance, DEFAULT_COMPLIANCE);
+  const network = resolveNetwork('network', strictNetwork(input.network, compliance), pipelineRegion);
   const runtime = resolveRuntimeSettings('', input as Record<string, unknown>);
   if (input.deployment !== undefined) resolveDeployment('deployment', input.deployment);
   const resolvedEnvironments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime, deployment: input.deployment,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime, compliance, deployment: input.deployment,
   });
   checkDomainsUnique(resolvedEnvironments);
   const source = resolveSource(input.source, pipelineAccount);
   const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
   const environmentsGiven = (input.environments ?? DEFAULT_ENVIRONMENTS) as ReadonlyArray<Record<string, unknown>>;
   const hardening = resolveHardening(input.logRetentionDays, environmentsGiven);
-  const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i], ...hardening.environments[i] }));
+  const environments = applyCompliance({ ...input, pipelineRegion }, compliance,
+    resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i], ...hardening.environments[i] })));
   const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
   const teamAccess = resolveTeamAccess(input.teamAccess, serviceName);
   const review = resolveReviewSettings(input, source !== undefined);
@@ -449,6 +458,7 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     notifications,
     logRetentionDays: hardening.logRetentionDays,
     teamAccess,
+    compliance,
     ...review,
   };
 }

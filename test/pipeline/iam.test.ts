@@ -1,11 +1,12 @@
 import { EXECUTE_COMMAND_WILDCARD_ACTIONS, Grant, grants, iamViolations, managedPolicyProblems, teamPolicies, teamPolicyViolations, WILDCARD_RESOURCE_ALLOWLIST } from '../support/iam-walk';
-import { connectionService, crossAccountService, customizedService, defaultService, strategiesService, SynthesizedService } from '../support/service-stacks';
+import { connectionService, crossAccountService, customizedService, defaultService, strategiesService, strictService, SynthesizedService } from '../support/service-stacks';
 
 describe.each([
   ['default', defaultService],
   ['customized', customizedService],
   ['cross-account', crossAccountService],
   ['connection-source', connectionService],
+  ['strict', strictService],
   ['every-strategy', strategiesService],
 ])('IAM of the %s service', (_name, make) => {
   let s: SynthesizedService;

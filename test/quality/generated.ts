@@ -251,12 +251,15 @@ export function consistencyProblems(g: Generated): string[] {
     notifications: g.combination.options.notifications,
     logRetentionDays: g.combination.options.logRetentionDays,
     teamAccess: g.combination.options.teamAccess,
+    compliance: g.combination.options.compliance,
     deployment: g.combination.options.deployment,
     pullRequestBuilds: s.pullRequestBuilds,
     upgradeSchedule: s.upgradeSchedule ?? 'off',
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
   out.push(...teamAccessProblems(g));
+  expectSame('stacks whose template has the strict shape', [g.delivery, ...g.environments].map((stack) => strictShape(stack.template)),
+    [s.compliance, ...s.environments.map((e) => e.compliance)].map((c) => c === 'strict'));
 
   const dockerfile: string = g.files.Dockerfile;
   expectSame('Dockerfile EXPOSE', [...dockerfile.matchAll(/^EXPOSE\s+(\d+)/gm)].map((m) => Number(m[1])), [s.containerPort]);
@@ -497,6 +500,18 @@ export function cheapProblems(g: Generated): string[] {
     ...consistencyProblems(g).map((p) => `consistency: ${p}`),
     ...duplicatePhysicalNames(g.stacks).map((p) => `physical names: ${p}`),
   ];
+}
+
+/**
+ * Whether a template has what the strict compliance profile adds: a customer-managed key on every
+ * log group, no privileged build, no task with a public IP address.
+ */
+function strictShape(template: any): boolean {
+  const resources = Object.values<any>(template.Resources ?? {});
+  const of = (type: string) => resources.filter((r) => r.Type === type);
+  return of('AWS::Logs::LogGroup').every((r) => r.Properties?.KmsKeyId !== undefined)
+    && of('AWS::CodeBuild::Project').every((r) => r.Properties.Environment.PrivilegedMode !== true)
+    && of('AWS::ECS::Service').every((r) => r.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp === 'DISABLED');
 }
 
 /** One physical name: a stack name, or a resource property whose key ends in "Name" (or `Family`). */

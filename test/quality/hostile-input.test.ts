@@ -31,7 +31,7 @@ describe('hostile input', () => {
   test('the tables cover every option of the service, and every field of an environment', () => {
     expect(Object.keys(HOSTILE_INPUTS).sort()).toEqual([
       'branch', 'buildImage', 'containerPort', 'cpu', 'deployment', 'desiredCount', 'healthCheckPath', 'maxCount', 'memory', 'network', 'pipelineAccount', 'pipelineRegion', 'serviceName',
-      'environment', 'enableExecuteCommand', 'secrets', 'secretsKeyArn', 'pullRequestBuilds', 'upgradeSchedule', 'logRetentionDays',
+      'environment', 'enableExecuteCommand', 'secrets', 'secretsKeyArn', 'pullRequestBuilds', 'upgradeSchedule', 'logRetentionDays', 'compliance',
     ].sort());
     const fields = new Set(HOSTILE_ENVIRONMENTS.map((c) => /^environments\[\d+\]\.(\w+)$/.exec(c.named)?.[1]).filter(Boolean));
     expect([...fields].sort()).toEqual(expect.arrayContaining(['account', 'certificateArn', 'cpu', 'desiredCount', 'maxCount', 'memory', 'name', 'region', 'requireApproval',
@@ -40,7 +40,7 @@ describe('hostile input', () => {
     expect([...nested].sort()).toEqual(expect.arrayContaining([
       'domain', 'domain.hostedZoneId', 'domain.recordName', 'domain.zoneName', 'network', 'network.natGateways', 'network.taskSubnets', 'network.vpc',
       'network.vpc.availabilityZones', 'network.vpc.availabilityZones[i]', 'network.vpc.privateSubnetIds', 'network.vpc.privateSubnetIds[i]',
-      'network.vpc.publicSubnetIds', 'network.vpc.vpcId',
+      'network.vpc.publicSubnetIds', 'network.vpc.vpcId', 'compliance',
     ]));
     const sourceFields = new Set(HOSTILE_SOURCES.map((c) => /^source\.(connectionArn|repository|excludedPaths)/.exec(c.named)?.[1]).filter(Boolean));
     expect([...sourceFields].sort()).toEqual(['connectionArn', 'excludedPaths', 'repository']);

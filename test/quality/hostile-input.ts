@@ -49,6 +49,7 @@ export const HOSTILE_INPUTS: Record<string, unknown[]> = {
   network: [null, 42, 'private', true, [], [{ taskSubnets: 'private' }]],
   // 9999 is aws-cdk-lib's INFINITE, which logRetentionDays spells 0.
   logRetentionDays: [null, '365', '0', -1, 2, 364, 366, 365.5, 3654, 9999, NaN, Infinity, true, [], {}],
+  compliance: [null, 42, true, '', 'STRICT', 'lax', ' strict', ['strict'], { strict: true }, ...INJECTIONS.slice(0, 3)],
   // Values whose error names the option itself: not an object, or waits too long in all.
   deployment: [null, 42, 'canary', true, [], [{ strategy: 'canary' }], { strategy: 'canary', bakeTimeMinutes: 41, canaryBakeTimeMinutes: 5 },
     { strategy: 'linear', linearStepPercent: 3, linearStepBakeTimeMinutes: 2 }],
@@ -212,6 +213,12 @@ export const HOSTILE_DOMAINS_AND_NETWORKS: HostileEnvironments[] = [
     named: 'network.vpc.privateSubnetIds',
     with: { network: { taskSubnets: 'private', vpc: { ...VPC, privateSubnetIds: undefined } } },
   },
+  // The compliance profile: an unknown one, and strict with public task subnets or without private ones.
+  ...[null, 42, '', 'Strict', 'none', ...INJECTIONS.slice(0, 2)]
+    .map((compliance) => ({ what: 'an unknown environment compliance', environments: second({ compliance }), named: 'environments[1].compliance' })),
+  { what: 'a strict environment with public task subnets', environments: second({ compliance: 'strict', network: { taskSubnets: 'public' } }), named: `${N}.taskSubnets` },
+  { what: 'a strict environment in an existing VPC without private subnets', environments: second({ compliance: 'strict', network: { vpc: { ...VPC, privateSubnetIds: undefined } } }), named: `${N}.vpc.privateSubnetIds` },
+  { what: 'a strict service with public task subnets', environments: second({}), named: 'network.taskSubnets', with: { compliance: 'strict', network: { taskSubnets: 'public' } } },
 ];
 
 /** An invalid `source`, the option path that its error names, and the other options it comes with. */

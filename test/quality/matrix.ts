@@ -180,6 +180,25 @@ export const COMBINATIONS: Combination[] = [
     },
   },
   {
+    name: 'strict compliance: the pipeline and production strict (production in another account, HTTPS, ECS Exec), staging strict behind a NAT gateway per zone, dev standard',
+    options: {
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      compliance: 'strict',
+      environments: [
+        { name: 'dev', compliance: 'standard' },
+        { name: 'staging', network: { natGateways: 'per-zone' } },
+        {
+          name: 'production',
+          account: '210987654321',
+          requireApproval: true,
+          certificateArn: 'arn:aws:acm:eu-west-1:210987654321:certificate/12345678-1234-1234-1234-123456789012',
+          enableExecuteCommand: true,
+        },
+      ],
+    },
+  },
+  {
     name: 'variables and secrets of every kind with a KMS key, per-environment overrides, ECS Exec in production',
     options: {
       pipelineAccount: '123456789012',

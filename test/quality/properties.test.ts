@@ -170,6 +170,7 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     alarms: fc.option(alarms, { nil: undefined, freq: 4 }),
     production: fc.option(fc.boolean(), { nil: undefined, freq: 3 }),
     logRetentionDays: fc.option(logRetentionDays, { nil: undefined, freq: 3 }),
+    compliance: fc.option(fc.constantFrom('standard', 'strict'), { nil: undefined, freq: 4 }),
     deployment: fc.option(deployment, { nil: undefined, freq: 3 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
 }
@@ -282,6 +283,7 @@ const optionsArbitrary = fc.record({
   secretsKeyArn: fc.option(option(keyArn, HOSTILE_INPUTS.secretsKeyArn), { nil: undefined, freq: 3 }),
   enableExecuteCommand: fc.option(option(fc.boolean(), HOSTILE_INPUTS.enableExecuteCommand), { nil: undefined, freq: 3 }),
   logRetentionDays: fc.option(option(logRetentionDays, HOSTILE_INPUTS.logRetentionDays), { nil: undefined, freq: 3 }),
+  compliance: fc.option(option(fc.constantFrom('standard', 'strict'), HOSTILE_INPUTS.compliance), { nil: undefined, freq: 3 }),
   deployment: fc.option(option(deployment, HOSTILE_INPUTS.deployment), { nil: undefined, freq: 3 }),
   placement,
 }).map(({ size: s, counts: c, placement: p, sourcing: r, ...rest }) =>

@@ -190,3 +190,30 @@ export function threeServices(): ThreeServices {
   });
   return services;
 }
+
+/**
+ * The strict compliance profile: a development environment that keeps the standard one, staging
+ * strict by the service's value, and production in another account with a certificate and ECS Exec.
+ */
+export const STRICT_PROPS: CicdServiceProps = {
+  serviceName: 'ledger',
+  pipelineAccount: '111111111111',
+  pipelineRegion: 'eu-west-1',
+  compliance: 'strict',
+  environments: [
+    { name: 'dev', compliance: 'standard' },
+    { name: 'staging' },
+    {
+      name: 'production',
+      account: '222222222222',
+      requireApproval: true,
+      certificateArn: 'arn:aws:acm:eu-west-1:222222222222:certificate/12345678-1234-1234-1234-123456789012',
+      enableExecuteCommand: true,
+    },
+  ],
+};
+
+/** The strict service. */
+export function strictService(): SynthesizedService {
+  return synthesizeService(STRICT_PROPS);
+}
