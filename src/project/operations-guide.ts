@@ -97,6 +97,7 @@ export class OperationsGuide extends Component {
       // What the tasks do, as the gates set them up (RepositoryGates).
       parallelTest: this.project.tasks.tryFind('test:unit') !== undefined,
       validationInGateOnly: this.project.components.some((c) => c instanceof RepositoryGates && c.validationInGateOnly),
+      controlTowerGate: this.project.components.some((c) => c instanceof RepositoryGates && c.controlTower),
     }));
   }
 }
