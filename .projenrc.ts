@@ -35,12 +35,14 @@ const project = new cdk.JsiiProject({
   // cicd-service-parallel: their test task, which runs the unit tests and the gates at the same time.
   // cicd-service-check-cache: their compile task, around the incremental type-check.
   // cicd-service-prune-outputs: their service:test task, before the service is compiled.
+  // cicd-service-upgrade: their scheduled template upgrade build, which opens the upgrade's pull request.
   bin: {
     'cicd-service-check-managed': 'lib/cli/check-managed.js',
     'cicd-service-gates': 'lib/gates/cli.js',
     'cicd-service-parallel': 'lib/cli/parallel.js',
     'cicd-service-check-cache': 'lib/cli/check-cache.js',
     'cicd-service-prune-outputs': 'lib/cli/prune-outputs.js',
+    'cicd-service-upgrade': 'lib/cli/upgrade.js',
   },
   // @cdklabs/cdk-validator-cfnguard: the plugin of the Control Tower gate, which generated repositories install
   // at the exact version of CFN_GUARD_VALIDATOR_VERSION (src/gates/control-tower.ts); here for the tests.

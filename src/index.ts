@@ -10,4 +10,6 @@ export * from './pipeline/pipeline-function';
 export * from './pipeline/ecs-deploy-role';
 export * from './pipeline/ecs-rollout-action';
 export * from './pipeline/bootstrap-roles';
+export * from './pipeline/pull-request-builds';
+export * from './pipeline/scheduled-upgrade';
 export * from './gates/quality-gates';

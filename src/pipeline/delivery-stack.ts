@@ -14,7 +14,9 @@ import { createLogBucket } from './log-bucket';
 import { acknowledgeWildcards } from './nag-acknowledgments';
 import { acknowledgeApprovalGrants, PipelineNotifications } from './notifications';
 import { createCodeCommitRepository } from './pipeline-source';
+import { PullRequestBuilds } from './pull-request-builds';
 import { resolveCicdService } from './resolve-cicd-service';
+import { ScheduledUpgrade } from './scheduled-upgrade';
 import { ServicePipeline } from './service-pipeline';
 import { BUILD_ENV, ENVIRONMENT_TAG_PREFIX, ServiceSettings } from '../shared/service-settings';
 
@@ -67,6 +69,10 @@ export class DeliveryStack extends Stack {
   public readonly servicePipeline: ServicePipeline;
   /** The topic of the pipeline's runs, its approvals and the alarms of the environments in this account. */
   public readonly notificationTopic: sns.ITopic;
+  /** The pull request builds, unless `pullRequestBuilds` is false (always with a connection source). */
+  public readonly pullRequestBuilds?: PullRequestBuilds;
+  /** The scheduled template upgrade, unless `upgradeSchedule` is "off" (always with a connection source). */
+  public readonly scheduledUpgrade?: ScheduledUpgrade;
 
   /** @internal */
   public readonly _settings: ServiceSettings;
@@ -178,6 +184,8 @@ export class DeliveryStack extends Stack {
       artifactBucket: this.artifactBucket,
       // When the self-update changes the pipeline, the run starts again on the new definition.
       restartExecutionOnUpdate: true,
+      // Stage rollback (ServicePipeline) needs SUPERSEDED or QUEUED: a PARALLEL pipeline has none.
+      executionMode: codepipeline.ExecutionMode.SUPERSEDED,
     });
     const notifications = new PipelineNotifications(this, 'Notifications', { pipeline: this.pipeline, settings });
     this.notificationTopic = notifications.topic;
@@ -191,6 +199,24 @@ export class DeliveryStack extends Stack {
       notificationTopic: this.notificationTopic,
     });
     acknowledgeApprovalGrants(this.pipeline, settings, notifications);
+
+    // ---------------------------------------------------------------- pull requests and upgrades
+    // Both need the CodeCommit repository: the settings switch them off with a connection source.
+    if (this.repository) {
+      const review = {
+        repository: this.repository, serviceName: name, buildImage: buildImageFor(settings.buildImage, arm), logRetention: resolved.logRetention,
+      };
+      if (settings.pullRequestBuilds) {
+        this.pullRequestBuilds = new PullRequestBuilds(this, 'PullRequestBuilds', {
+          ...review, computeType: resolved.buildComputeType, imageRepository: this.imageRepository, containerName: settings.containerName,
+        });
+      }
+      if (settings.upgradeSchedule) {
+        this.scheduledUpgrade = new ScheduledUpgrade(this, 'ScheduledUpgrade', {
+          ...review, branch: settings.branch, schedule: settings.upgradeSchedule, notificationTopic: this.notificationTopic,
+        });
+      }
+    }
 
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'ImageRepositoryUri', { value: this.imageRepository.repositoryUri });

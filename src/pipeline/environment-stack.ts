@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CicdServiceProps } from './cicd-service-props';
 import { containerConfiguration } from './container-configuration';
+import { productionListenerDefault, serviceDeploymentProps, ServiceDeployment } from './deployment-strategy';
 import { EcsDeployRole } from './ecs-deploy-role';
 import { enableExecuteCommand } from './execute-command';
 import { logLoadBalancerAccess } from './load-balancer-access-logs';
@@ -68,6 +69,15 @@ export class EnvironmentStack extends Stack {
   public readonly deployRole: iam.Role;
   /** The URL of the service (`http://` or `https://` and the load balancer's DNS name). */
   public readonly serviceUrl: string;
+  /** How the tasks reach the load balancer, for the environment's deployment strategy. @internal */
+  public readonly _deployment: ServiceDeployment;
+  /**
+   * The target group of the new tasks during a blue/green, canary or linear deployment (ECS
+   * alternates the two); none for rolling updates.
+   */
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+  /** The listener on which the new tasks are checked before production traffic moves; none for rolling updates. */
+  public readonly testListener?: elbv2.ApplicationListener;
   /** The alarms that roll a deployment back (`<service>-<environment>-<what>`). */
   public readonly alarms: cloudwatch.Alarm[];
   /** The topic that the alarms tell: the service's, or in another account than the pipeline's, the environment's own. */
@@ -176,6 +186,7 @@ export class EnvironmentStack extends Stack {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       healthCheckGracePeriod: Duration.seconds(60),
+      ...serviceDeploymentProps(environment.deployment),
       // By name: aws-cdk-lib drops alarms enabled after construction (aws-cdk#36308).
       deploymentAlarms: { alarmNames: Object.values(environment.alarms.names), behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
     });
@@ -193,7 +204,7 @@ export class EnvironmentStack extends Stack {
       domain: environment.domain, certificateArn: environment.certificateArn, loadBalancer: this.loadBalancer,
     });
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+    const targetGroupProps: elbv2.ApplicationTargetGroupProps = {
       vpc: this.vpc,
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -207,19 +218,36 @@ export class EnvironmentStack extends Stack {
         healthyThresholdCount: 2,
         unhealthyThresholdCount: 3,
       },
-    });
-    this.targetGroup.addTarget(this.service.loadBalancerTarget({
-      containerName: settings.containerName,
-      containerPort: settings.containerPort,
-    }));
+    };
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', targetGroupProps);
     serviceSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port from the load balancer');
     albSecurityGroup.addEgressRule(serviceSecurityGroup, ec2.Port.tcp(settings.containerPort), 'Container port of the tasks');
-    this.serviceUrl = this.addListeners(environment, domain);
+    const listeners = this.addListeners(environment, domain);
+    this.serviceUrl = listeners.url;
+    this._deployment = new ServiceDeployment(this, 'Deployment', {
+      deployment: environment.deployment,
+      service: this.service,
+      targetGroup: this.targetGroup,
+      targetGroupProps,
+      loadBalancer: this.loadBalancer,
+      loadBalancerSecurityGroup: albSecurityGroup,
+      productionListener: listeners.production,
+      vpc: this.vpc,
+      containerName: settings.containerName,
+      containerPort: settings.containerPort,
+      healthCheckPath: settings.healthCheckPath,
+      clusterName: environment.clusterName,
+      serviceName: environment.ecsServiceName,
+      logRetention: resolved.logRetention,
+    });
+    this.alternateTargetGroup = this._deployment.alternateTargetGroup;
+    this.testListener = this._deployment.testListener;
 
     this.notificationTopic = environmentTopic(this, settings, environment);
     const monitored = {
       loadBalancer: this.loadBalancer,
-      targetGroups: [this.targetGroup],
+      // Both target groups: during a deployment the new tasks are in the alternate one.
+      targetGroups: [this.targetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])],
       clusterName: environment.clusterName,
       serviceName: environment.ecsServiceName,
     };
@@ -260,19 +288,22 @@ export class EnvironmentStack extends Stack {
     return [0, 1].map((i) => Fn.select(i, Fn.getAzs()));
   }
 
-  /** The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL (the domain's, if any). */
-  private addListeners(environment: EnvironmentSettings, domain: ServiceDomain | undefined): string {
+  /**
+   * The listeners: HTTP, or HTTPS with HTTP redirected to it; returns the service's URL (the
+   * domain's, if any) and the listener of its traffic.
+   */
+  private addListeners(environment: EnvironmentSettings, domain: ServiceDomain | undefined): { url: string; production: elbv2.ApplicationListener } {
     const certificate = domain?.certificate
       ?? (environment.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', environment.certificateArn) : undefined);
     if (certificate) {
-      this.loadBalancer.addListener('Https', {
+      const production = this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [certificate],
         // The policy the ELB console picks today: TLS 1.3 and 1.2 with strong ciphers only, and
         // hybrid post-quantum key exchange for the clients that offer it.
         sslPolicy: elbv2.SslPolicy.TLS13_12_RES_PQ,
-        defaultTargetGroups: [this.targetGroup],
+        ...productionListenerDefault(environment.deployment, this.targetGroup),
         open: false,
       });
       this.loadBalancer.addListener('Http', {
@@ -280,13 +311,13 @@ export class EnvironmentStack extends Stack {
         open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
-      return domain?.url ?? `https://${this.loadBalancer.loadBalancerDnsName}`;
+      return { url: domain?.url ?? `https://${this.loadBalancer.loadBalancerDnsName}`, production };
     }
-    this.loadBalancer.addListener('Http', {
+    const production = this.loadBalancer.addListener('Http', {
       port: 80,
       open: false,
-      defaultTargetGroups: [this.targetGroup],
+      ...productionListenerDefault(environment.deployment, this.targetGroup),
     });
-    return `http://${this.loadBalancer.loadBalancerDnsName}`;
+    return { url: `http://${this.loadBalancer.loadBalancerDnsName}`, production };
   }
 }

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards } from './nag-acknowledgments';
+import { approvalStageName } from './service-pipeline';
 import { AlarmSettings } from '../shared/alarm-settings';
 import { EnvironmentSettings, ServiceSettings } from '../shared/service-settings';
 
@@ -168,7 +169,7 @@ export function environmentTopic(scope: Construct, settings: ServiceSettings, en
 export function acknowledgeApprovalGrants(pipeline: codepipeline.Pipeline, settings: ServiceSettings, notifications: PipelineNotifications): void {
   if (!notifications.notificationTopic) return;
   for (const environment of settings.environments.filter((e) => e.requireApproval)) {
-    const policy = pipeline.node.findChild(environment.name).node.findChild('Approve').node.findChild('CodePipelineActionRole').node.findChild('DefaultPolicy');
+    const policy = pipeline.node.findChild(approvalStageName(environment.name)).node.findChild('Approve').node.findChild('CodePipelineActionRole').node.findChild('DefaultPolicy');
     acknowledgeWildcards(policy, 'The approval publishes to the service\'s topic, which needs data keys of the topic\'s own key only', ['Action::kms:GenerateDataKey*']);
   }
 }

@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** The handlers' source: `src/pipeline/handlers` in the sources, `lib/pipeline/handlers` once compiled. */
-const HANDLER_FILE = path.join(__dirname, 'handlers', 'index.js');
+/** The handlers' folder: `src/pipeline/handlers` in the sources, `lib/pipeline/handlers` once compiled. */
+const HANDLERS_DIR = path.join(__dirname, 'handlers');
 
 /** Properties of `PipelineFunction`. */
 export interface PipelineFunctionProps {
@@ -19,6 +20,16 @@ export interface PipelineFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** How long one invocation may run. @default Duration.minutes(1) */
   readonly timeout?: Duration;
+  /** The file of `handlers/` that holds the handler. @default "index.js" */
+  readonly handlerFile?: string;
+  /** Whether CodePipeline invokes the function, which then reports its job's result. @default true */
+  readonly reportsToPipeline?: boolean;
+  /** Environment variables of the function. @default - none */
+  readonly environment?: Record<string, string>;
+  /** The VPC to run in, in its public subnets (no internet: only what the VPC reaches). @default - outside any VPC */
+  readonly vpc?: ec2.IVpc;
+  /** The security groups of the function in `vpc`. @default - a group that aws-cdk-lib creates */
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -41,19 +52,27 @@ export class PipelineFunction extends Construct {
     });
     logGroup.grantWrite(this.role);
     // CodePipeline's job results support no resource-level permissions.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
-      resources: ['*'],
-    }));
+    if (props.reportsToPipeline ?? true) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'],
+        resources: ['*'],
+      }));
+    }
     this.function = new lambda.Function(this, 'Function', {
       runtime: lambda.Runtime.NODEJS_24_X,
-      code: lambda.Code.fromInline(fs.readFileSync(HANDLER_FILE, 'utf-8')),
+      code: lambda.Code.fromInline(fs.readFileSync(path.join(HANDLERS_DIR, props.handlerFile ?? 'index.js'), 'utf-8')),
       handler: `index.${props.handler}`,
       description: props.description,
       role: this.role,
       logGroup,
       timeout: props.timeout ?? Duration.minutes(1),
       memorySize: 256,
+      environment: props.environment,
+      vpc: props.vpc,
+      securityGroups: props.securityGroups,
+      // The function only reaches addresses in its VPC, which public subnets without a NAT allow.
+      vpcSubnets: props.vpc ? { subnetType: ec2.SubnetType.PUBLIC } : undefined,
+      allowPublicSubnet: props.vpc ? true : undefined,
     });
   }
 }

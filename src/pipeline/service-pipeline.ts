@@ -22,8 +22,6 @@ const BUILD_NAMESPACE = 'Build';
 const IMAGE_TAG = `#{${BUILD_NAMESPACE}.IMAGE_TAG}`;
 /** Where `npx projen test` (the synth gate) leaves the synthesized templates in the build output. */
 const CLOUD_ASSEMBLY_DIR = 'cdk.out';
-/** How long the ECS deploy action waits for a rollout; CodePipeline allows 1 to 60 minutes. */
-const ROLLOUT_TIMEOUT = Duration.minutes(30);
 
 /** Properties of `ServicePipeline`. */
 export interface ServicePipelineProps {
@@ -172,15 +170,20 @@ export class ServicePipeline extends Construct {
     });
     const actions: codepipeline.IAction[] = [];
     if (environment.requireApproval) {
-      actions.push(new codepipeline_actions.ManualApprovalAction({
-        actionName: 'Approve',
-        additionalInformation: previousUrl
-          ? `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}? It runs at the link.`
-          : `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}?`,
-        externalEntityLink: previousUrl,
-        notificationTopic: props.notificationTopic,
-        runOrder: 1,
-      }));
+      // A stage of its own, before the environment's: a rejection fails this stage, which has
+      // nothing to roll back, and a rollback of the environment's stage asks no one again.
+      props.pipeline.addStage({
+        stageName: approvalStageName(environment.name),
+        actions: [new codepipeline_actions.ManualApprovalAction({
+          actionName: 'Approve',
+          additionalInformation: previousUrl
+            ? `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}? It runs at the link.`
+            : `Deploy commit ${IMAGE_TAG} of ${settings.serviceName} to ${environment.name}?`,
+          externalEntityLink: previousUrl,
+          notificationTopic: props.notificationTopic,
+          runOrder: 1,
+        })],
+      });
     }
     actions.push(
       new codepipeline_actions.LambdaInvokeAction({
@@ -198,7 +201,11 @@ export class ServicePipeline extends Construct {
         serviceName: environment.ecsServiceName,
         role: this.environmentDeployRole(props.pipeline, settings, environment, account ?? Aws.ACCOUNT_ID),
         region,
-        deploymentTimeout: ROLLOUT_TIMEOUT,
+        // The action waits for the whole ECS deployment, bake time included, but 60 minutes at most:
+        // blue/green, canary and linear deployments get that longest wait, and their bake time and
+        // steps were validated to fit in it (DeploymentSettings), which needs no waiting step of
+        // our own. Should the action pass a deployment that ECS rolled back, Verify (next) fails.
+        deploymentTimeout: Duration.minutes(environment.deployment.rolloutTimeoutMinutes),
         runOrder: 4,
       }),
       new codepipeline_actions.LambdaInvokeAction({
@@ -214,7 +221,7 @@ export class ServicePipeline extends Construct {
         runOrder: 6,
       }),
     );
-    props.pipeline.addStage({ stageName: environment.name, actions });
+    props.pipeline.addStage({ stageName: environment.name, actions, onFailure: ROLLBACK_ON_FAILURE });
     return url;
   }
 
@@ -262,6 +269,18 @@ export class ServicePipeline extends Construct {
       runOrder: options.runOrder,
     });
   }
+}
+
+/**
+ * What an environment's stage does when an action fails: CodePipeline runs the stage again with
+ * the artifacts and variables of the last execution that succeeded in it (its template, image and
+ * tag), once the pipeline has had one in its current structure. The failed execution stays failed.
+ */
+export const ROLLBACK_ON_FAILURE: codepipeline.FailureConditions = { result: codepipeline.Result.ROLLBACK };
+
+/** The name of the stage that waits for the approval of `environment`: capitalized, so no environment can be named so. */
+export function approvalStageName(environment: string): string {
+  return `Approve-${environment}`;
 }
 
 /** The default policy of the role that aws-cdk-lib makes for a pipeline action. */

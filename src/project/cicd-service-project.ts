@@ -18,7 +18,8 @@ import { ALARM_DEFAULTS } from '../shared/alarm-settings';
 import { domainOptionsInOrder } from '../shared/domain-settings';
 import { networkOptionsInOrder } from '../shared/network-settings';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
-import { AlarmOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
+import { UPGRADE_SCHEDULE_OFF } from '../shared/review-settings';
+import { AlarmOptions, DeploymentOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
 import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 import { SourceOptions } from '../shared/source-options';
 
@@ -212,6 +213,9 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       source: o.source,
       alarms: o.alarms,
       notifications: o.notifications,
+      deployment: o.deployment,
+      pullRequestBuilds: o.pullRequestBuilds,
+      upgradeSchedule: o.upgradeSchedule,
     });
   }
 
@@ -322,6 +326,7 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     network: networkOptionsInOrder(e.network),
     ...runtimeOptionsOf(e),
     alarms: inDeclarationOrder(e.alarms),
+    deployment: orderedDeployment(e.deployment),
   }));
   return {
     serviceName: settings.serviceName,
@@ -341,6 +346,9 @@ function serviceOptionsOf(options: CicdServiceProjectOptions, settings: ServiceS
     source: sourceOptionsOf(options, settings),
     alarms: inDeclarationOrder(options.alarms),
     notifications: options.notifications && { emails: options.notifications.emails, topicArn: options.notifications.topicArn },
+    deployment: orderedDeployment(options.deployment),
+    pullRequestBuilds: settings.pullRequestBuilds,
+    upgradeSchedule: settings.upgradeSchedule ?? UPGRADE_SCHEDULE_OFF,
   };
 }
 
@@ -373,6 +381,18 @@ function runtimeOptionsOf(options: ServiceOptions | EnvironmentOptions): Pick<Se
     secrets: sorted(options.secrets),
     secretsKeyArn: options.secretsKeyArn,
     enableExecuteCommand: options.enableExecuteCommand,
+  };
+}
+
+/** A deployment's fields in the order DeploymentOptions declares them (validated already). */
+function orderedDeployment(d: DeploymentOptions | undefined): DeploymentOptions | undefined {
+  return d === undefined ? undefined : {
+    strategy: d.strategy,
+    bakeTimeMinutes: d.bakeTimeMinutes,
+    canaryPercent: d.canaryPercent,
+    canaryBakeTimeMinutes: d.canaryBakeTimeMinutes,
+    linearStepPercent: d.linearStepPercent,
+    linearStepBakeTimeMinutes: d.linearStepBakeTimeMinutes,
   };
 }
 

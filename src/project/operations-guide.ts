@@ -1,4 +1,5 @@
 import { Component, Project } from 'projen';
+import { deploymentGuide } from './deployment-guide';
 import { environmentAccess } from './environment-access';
 import { environmentCost } from './environment-costs';
 import { FileOwnership } from './managed-files';
@@ -98,6 +99,7 @@ export class OperationsGuide extends Component {
       parallelTest: this.project.tasks.tryFind('test:unit') !== undefined,
       validationInGateOnly: this.project.components.some((c) => c instanceof RepositoryGates && c.validationInGateOnly),
       controlTowerGate: this.project.components.some((c) => c instanceof RepositoryGates && c.controlTower),
+      ...deploymentGuide(this.settings),
     }));
   }
 }

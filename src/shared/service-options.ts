@@ -139,6 +139,16 @@ export interface EnvironmentOptions {
    * @default - the service's `alarms`
    */
   readonly alarms?: AlarmOptions;
+
+  /**
+   * How ECS rolls out a new image in this environment: a rolling update, or one of ECS's own
+   * blue/green, canary and linear deployments, which start the new tasks next to the old ones,
+   * check them on a test listener and move production traffic only then.
+   *
+   * @default - the service's `deployment`; without one, a canary deployment in the last
+   * environment (the one users reach) and rolling updates in the others
+   */
+  readonly deployment?: DeploymentOptions;
 }
 
 /**
@@ -398,6 +408,91 @@ export interface ServiceOptions {
    * @default - an encrypted SNS topic `<service>-notifications` without subscriptions
    */
   readonly notifications?: NotificationOptions;
+
+  /**
+   * How ECS rolls out a new image in every environment that sets no `deployment` of its own.
+   *
+   * @default - a canary deployment in the last environment and rolling updates in the others
+   */
+  readonly deployment?: DeploymentOptions;
+
+  /**
+   * Whether every pull request on the CodeCommit repository is built and checked before merge: a
+   * pull request opened or updated runs `buildspec.yml` in "verify only" mode (the tests, the
+   * gates and the image build, nothing pushed), the result is posted on the pull request, and the
+   * pull request needs the build's approval to merge. For CodeCommit only: with `source`, the Git
+   * host's own checks do this (see the operating guide), and `true` is refused.
+   *
+   * @default - true with a CodeCommit repository, false with `source`
+   */
+  readonly pullRequestBuilds?: boolean;
+
+  /**
+   * When a build upgrades the repository to the latest cicd-service-template and opens a pull
+   * request with the change: an EventBridge schedule expression, `cron(...)` with six fields or
+   * `rate(<n> <unit>)`, in UTC; or "off" for no scheduled upgrade. For CodeCommit only: with
+   * `source`, only "off" is accepted. An upgrade that stops is reported to the notifications topic.
+   *
+   * @default - "cron(0 6 ? * MON *)" (Mondays, 06:00 UTC) with a CodeCommit repository, "off" with `source`
+   */
+  readonly upgradeSchedule?: string;
+}
+
+/**
+ * How ECS deploys a new image to an environment. `strategy` picks the kind; the other fields
+ * belong to one kind each, and a field of another kind is an error. Times are whole minutes.
+ *
+ * The pipeline's ECS deploy action waits at most 60 minutes for a deployment, so the bake time and
+ * the canary or linear waits together must stay within 45 minutes (the rest is left for starting
+ * the tasks and checking them on the test listener).
+ */
+export interface DeploymentOptions {
+  /**
+   * "rolling" (ECS replaces the tasks a few at a time), "blue-green" (a full set of new tasks is
+   * checked on the test listener, then takes all production traffic at once), "canary" (the new
+   * tasks take `canaryPercent` of the traffic for `canaryBakeTimeMinutes`, then all of it) or
+   * "linear" (the new tasks take `linearStepPercent` more of the traffic every
+   * `linearStepBakeTimeMinutes`).
+   */
+  readonly strategy: string;
+
+  /**
+   * Minutes that the old tasks keep running once the new ones take all production traffic, so
+   * that a rollback is instant (0-45; not for "rolling").
+   *
+   * @default 10
+   */
+  readonly bakeTimeMinutes?: number;
+
+  /**
+   * Percent of production traffic that the new tasks take first, in a "canary" deployment
+   * (0.5-99.5, in steps of 0.5).
+   *
+   * @default 10
+   */
+  readonly canaryPercent?: number;
+
+  /**
+   * Minutes that a "canary" deployment keeps the canary share before it moves the rest (0-45).
+   *
+   * @default 5
+   */
+  readonly canaryBakeTimeMinutes?: number;
+
+  /**
+   * Percent of production traffic that each step of a "linear" deployment moves (3-100, in steps
+   * of 0.5).
+   *
+   * @default 25
+   */
+  readonly linearStepPercent?: number;
+
+  /**
+   * Minutes between the steps of a "linear" deployment (0-45).
+   *
+   * @default 3
+   */
+  readonly linearStepBakeTimeMinutes?: number;
 }
 
 /**
@@ -476,8 +571,8 @@ export interface NotificationOptions {
 
   /**
    * ARN of an existing SNS topic in the pipeline's account and region, used instead of creating
-   * one. Its policy (and key policy, when encrypted) must let CodeStar Notifications, the
-   * pipeline's role and CloudWatch alarms publish.
+   * one. Its policy (and key policy, when encrypted) must let CodeStar Notifications (the
+   * pipeline's runs, the failed template upgrades), the pipeline's role and CloudWatch alarms publish.
    *
    * @default - a topic `<service>-notifications` in the pipeline's stack
    */

@@ -1,9 +1,11 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as semver from 'semver';
 import { AlarmSettings, resolveAlarms } from './alarm-settings';
+import { defaultDeployment, DeploymentSettings, resolveDeployment } from './deployment-settings';
 import { checkDomainsUnique, DomainSettings, resolveDomain } from './domain-settings';
 import { NetworkSettings, resolveNetwork } from './network-settings';
 import { NotificationSettings, resolveNotifications } from './notification-settings';
+import { resolveReviewSettings } from './review-settings';
 import { resolveRuntimeSettings, RuntimeSettings } from './runtime-configuration';
 import { resolveSource, SourceSettings } from './source-settings';
 
@@ -49,6 +51,8 @@ export const BUILD_ENV = {
   repositoryUri: 'REPOSITORY_URI',
   containerName: 'CONTAINER_NAME',
   accountId: 'AWS_ACCOUNT_ID',
+  /** "1" in pull request builds: the same checks, nothing pushed, no imagedefinitions.json. */
+  verifyOnly: 'VERIFY_ONLY',
 } as const;
 
 /** The CPU/memory pairs that Fargate accepts (linux, x86_64 and arm64), in MiB. */
@@ -115,6 +119,9 @@ export interface ServiceSettingsInput {
   readonly source?: unknown;
   readonly alarms?: unknown;
   readonly notifications?: unknown;
+  readonly deployment?: unknown;
+  readonly pullRequestBuilds?: unknown;
+  readonly upgradeSchedule?: unknown;
 }
 
 /**
@@ -154,6 +161,8 @@ export interface EnvironmentSettings {
   readonly runtime: RuntimeSettings;
   /** The environment's alarms: thresholds and names. */
   readonly alarms: AlarmSettings;
+  /** How ECS rolls out a new image here. */
+  readonly deployment: DeploymentSettings;
 }
 
 /** Validated settings with every default applied. */
@@ -182,6 +191,10 @@ export interface ServiceSettings {
   readonly source?: SourceSettings;
   /** Where notifications go. */
   readonly notifications: NotificationSettings;
+  /** Whether pull requests are built and need the build's approval. */
+  readonly pullRequestBuilds: boolean;
+  /** The schedule of the template upgrade; undefined when it is off. */
+  readonly upgradeSchedule?: string;
 }
 
 /** The environments when the options name none: staging, then production after an approval. */
@@ -283,7 +296,7 @@ function counts(prefix: string, desiredInput: unknown, maxInput: unknown, desire
 }
 
 const ENVIRONMENT_KEYS = ['name', 'account', 'region', 'requireApproval', 'desiredCount', 'maxCount', 'cpu', 'memory', 'certificateArn', 'domain', 'network',
-  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms'];
+  'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'alarms', 'deployment'];
 
 function resolveEnvironments(input: unknown, service: {
   serviceName: string;
@@ -295,6 +308,7 @@ function resolveEnvironments(input: unknown, service: {
   pipelineRegion?: string;
   network: NetworkSettings;
   runtime: RuntimeSettings;
+  deployment?: unknown;
 }): Array<Omit<EnvironmentSettings, 'alarms'>> {
   const list = input === undefined ? DEFAULT_ENVIRONMENTS : input;
   if (!Array.isArray(list) || list.length < 1 || list.length > MAX_ENVIRONMENTS) {
@@ -357,6 +371,8 @@ function resolveEnvironments(input: unknown, service: {
       domain: resolveDomain(at, e.domain, certificateArn),
       network: e.network === undefined ? service.network : resolveNetwork(`${at}.network`, e.network, envRegion ?? service.pipelineRegion),
       runtime: resolveRuntimeSettings(`${at}.`, e, service.runtime),
+      deployment: e.deployment !== undefined ? resolveDeployment(`${at}.deployment`, e.deployment)
+        : resolveDeployment(service.deployment !== undefined ? 'deployment' : `${at}.deployment`, service.deployment ?? defaultDeployment(index === list.length - 1)),
     };
   });
 }
@@ -385,14 +401,16 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
   const pipelineRegion = region('pipelineRegion', input.pipelineRegion);
   const network = resolveNetwork('network', input.network, pipelineRegion);
   const runtime = resolveRuntimeSettings('', input as Record<string, unknown>);
+  if (input.deployment !== undefined) resolveDeployment('deployment', input.deployment);
   const resolvedEnvironments = resolveEnvironments(input.environments, {
-    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime,
+    serviceName, cpu, memory, desiredCount, maxCount, pipelineAccount, pipelineRegion, network, runtime, deployment: input.deployment,
   });
   checkDomainsUnique(resolvedEnvironments);
   const source = resolveSource(input.source, pipelineAccount);
   const alarms = resolveAlarms(input.alarms, input.environments, resolvedEnvironments.map((e) => e.stackName));
   const environments = resolvedEnvironments.map((e, i) => ({ ...e, alarms: alarms[i] }));
   const notifications = resolveNotifications(input.notifications, { serviceName, pipelineAccount, pipelineRegion });
+  const review = resolveReviewSettings(input, source !== undefined);
 
   return {
     serviceName,
@@ -413,5 +431,6 @@ export function resolveServiceSettings(input: ServiceSettingsInput): ServiceSett
     runtime,
     source,
     notifications,
+    ...review,
   };
 }

@@ -70,8 +70,19 @@ describe('alarms', () => {
         expect([s, of(s).TreatMissingData, of(s).ComparisonOperator]).toEqual([s, 'notBreaching', 'GreaterThanOrEqualToThreshold']);
       }
       expect(of('latency-p99')).toMatchObject({ MetricName: 'TargetResponseTime', ExtendedStatistic: 'p99', Namespace: 'AWS/ApplicationELB', Period: 60 });
-      expect(of('unhealthy-hosts')).toMatchObject({ MetricName: 'UnHealthyHostCount', Statistic: 'Maximum' });
+      // Production's canary deployment has two target groups: the alarm adds up the unhealthy targets of both.
+      const groups = resourcesOfType(env.json, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([id]) => id);
+      if (groups.length === 1) {
+        expect(of('unhealthy-hosts')).toMatchObject({ MetricName: 'UnHealthyHostCount', Statistic: 'Maximum' });
+      } else {
+        const metrics: any[] = of('unhealthy-hosts').Metrics;
+        expect(metrics.find((m) => m.Expression).Expression).toBe('FILL(u0, 0) + FILL(u1, 0)');
+        expect(metrics.filter((m) => m.MetricStat).map((m) => [m.MetricStat.Metric.MetricName, m.MetricStat.Stat,
+          m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'TargetGroup').Value]))
+          .toEqual(groups.map((id) => ['UnHealthyHostCount', 'Maximum', { 'Fn::GetAtt': [id, 'TargetGroupFullName'] }]));
+      }
     }
+    expect(base.environments.map((env) => resourcesOfType(env.json, 'AWS::ElasticLoadBalancingV2::TargetGroup').length)).toEqual([1, 2]);
   });
 
   test('the error rates are percentages of the load balancer\'s requests, 0 below the minimum of requests', () => {
@@ -165,11 +176,11 @@ describe('notifications', () => {
 
   test('a notification rule sends failed and succeeded runs of the pipeline to the topic', () => {
     const rules = resourcesOfType(base.delivery.json, 'AWS::CodeStarNotifications::NotificationRule');
-    expect(rules).toHaveLength(1);
+    // The other rule is the scheduled upgrade's (pull-requests.test.ts).
+    expect(rules.map(([, r]) => r.Properties.Name).sort()).toEqual(['orders-pipeline-runs', 'orders-template-upgrade-failed']);
     const [topicId] = resourcesOfType(base.delivery.json, 'AWS::SNS::Topic')[0];
     const [pipelineId] = resourcesOfType(base.delivery.json, 'AWS::CodePipeline::Pipeline')[0];
-    const rule = rules[0][1].Properties;
-    expect(rule.Name).toBe('orders-pipeline-runs');
+    const rule = rules.find(([, r]) => r.Properties.Name === 'orders-pipeline-runs')![1].Properties;
     expect(rule.EventTypeIds.sort()).toEqual(['codepipeline-pipeline-pipeline-execution-failed', 'codepipeline-pipeline-pipeline-execution-succeeded']);
     expect(rule.Targets).toEqual([{ TargetType: 'SNS', TargetAddress: { Ref: topicId } }]);
     expect(JSON.stringify(rule.Resource)).toContain(`{"Ref":"${pipelineId}"}`);
@@ -179,7 +190,7 @@ describe('notifications', () => {
     const [topicId] = resourcesOfType(base.delivery.json, 'AWS::SNS::Topic')[0];
     const stages: any[] = resourcesOfType(base.delivery.json, 'AWS::CodePipeline::Pipeline')[0][1].Properties.Stages;
     const approvals = stages.flatMap((s) => s.Actions.filter((a: any) => a.ActionTypeId.Category === 'Approval').map((a: any) => [s.Name, a.Configuration.NotificationArn]));
-    expect(approvals).toEqual([['production', { Ref: topicId }]]);
+    expect(approvals).toEqual([['Approve-production', { Ref: topicId }]]);
   });
 
   test('the alarms of an environment in the pipeline\'s account tell the pipeline\'s topic, by ARN, on ALARM and on OK', () => {
@@ -217,7 +228,7 @@ describe('notifications', () => {
     const rule = resourcesOfType(existing.delivery.json, 'AWS::CodeStarNotifications::NotificationRule')[0][1].Properties;
     expect(rule.Targets).toEqual([{ TargetType: 'SNS', TargetAddress: EXISTING_TOPIC }]);
     const stages: any[] = resourcesOfType(existing.delivery.json, 'AWS::CodePipeline::Pipeline')[0][1].Properties.Stages;
-    expect(stages.find((s) => s.Name === 'production').Actions[0].Configuration.NotificationArn).toBe(EXISTING_TOPIC);
+    expect(stages.find((s) => s.Name === 'Approve-production').Actions[0].Configuration.NotificationArn).toBe(EXISTING_TOPIC);
     expect(resourcesOfType(existing.delivery.json, 'AWS::SNS::Subscription').map(([, s]) => s.Properties))
       .toEqual([{ Protocol: 'email', Endpoint: 'team@example.com', TopicArn: EXISTING_TOPIC }]);
     for (const env of existing.environments) {

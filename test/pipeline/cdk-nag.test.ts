@@ -7,13 +7,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CicdService, CicdServiceProps } from '../../src';
 import { acknowledgments, NagFinding, synthNagFindings } from '../support/cdk-nag';
-import { CONNECTION_SOURCE_PROPS, CROSS_ACCOUNT_PROPS, customizedProps } from '../support/service-stacks';
+import { CONNECTION_SOURCE_PROPS, CROSS_ACCOUNT_PROPS, customizedProps, STRATEGIES_PROPS } from '../support/service-stacks';
 
 const CASES: Array<[string, (app: App) => CicdServiceProps]> = [
   ['default', () => ({ serviceName: 'orders' })],
   ['customized (accounts, regions, keys, HTTPS, three environments, variables, secrets, ECS Exec)', customizedProps],
   ['cross-account', () => CROSS_ACCOUNT_PROPS],
   ['source through a connection', () => CONNECTION_SOURCE_PROPS],
+  ['every deployment strategy', () => STRATEGIES_PROPS],
 ];
 
 /**

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import { cfnLint, cfnLintErrors } from '../support/cfn-lint';
-import { connectionService, crossAccountService, customizedService, defaultService } from '../support/service-stacks';
+import { connectionService, crossAccountService, customizedService, defaultService, strategiesService } from '../support/service-stacks';
 
-test('cfn-lint finds no error in any stack of the default, customized, cross-account and connection-source services', () => {
-  const services = [defaultService(), customizedService(), crossAccountService(), connectionService()];
+test('cfn-lint finds no error in any stack of the default, customized, cross-account, connection-source and every-strategy services', () => {
+  const services = [defaultService(), customizedService(), crossAccountService(), connectionService(), strategiesService()];
   const files = services.flatMap((s) => s.all.map((stack) => stack.templateFile));
-  expect(files).toHaveLength(3 + 4 + 3 + 3);
+  expect(files).toHaveLength(3 + 4 + 3 + 3 + 5);
   const errors = [...cfnLintErrors(files)].filter(([, e]) => e.length > 0);
   expect(errors).toEqual([]);
 });

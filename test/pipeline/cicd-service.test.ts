@@ -27,8 +27,11 @@ describe('the stacks of the service', () => {
 
   test('resource counts: the pipeline stack and each environment\'s', () => {
     const counts = svc.base.all.map((s) => [s.stack.stackName, Object.keys(s.json.Resources).length]);
-    // The pipeline's: 5 for notifications (topic, key, topic policy, notification rule, the approval's role); each environment's: 5 alarms and a dashboard.
-    expect(counts).toEqual([['orders-pipeline', 48], ['orders-staging', 38], ['orders-production', 38]]);
+    // The pipeline's: 5 for notifications (topic, key, topic policy, notification rule, the approval's role), 24 for the
+    // pull request builds and the scheduled upgrade (its failures' notification rule included); each environment's: 5 alarms and a dashboard.
+    // Production's canary deployment adds the alternate target group, the listener rules, the test
+    // listener, the hook's two functions and their roles (test/pipeline/deployment-strategy.test.ts).
+    expect(counts).toEqual([['orders-pipeline', 73], ['orders-staging', 38], ['orders-production', 56]]);
   });
 
   test('one environment is a one-line change, and three run in their order', () => {
@@ -79,7 +82,7 @@ describe('the stacks of the service', () => {
 
 describe('the pipeline', () => {
   test('stages in order: source, build, self-update, then each environment', () => {
-    expect(stages(svc.base).map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'staging', 'production']);
+    expect(stages(svc.base).map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'staging', 'Approve-production', 'production']);
     const pipeline = only(svc.base.delivery.json, 'AWS::CodePipeline::Pipeline')[1].Properties;
     expect(pipeline.PipelineType).toBe('V2');
     // A pipeline that its self-update changed starts again on its new definition.
@@ -92,12 +95,12 @@ describe('the pipeline', () => {
     expect(order('staging')).toEqual([
       [2, 'PinImage', 'Lambda'], [3, 'DeployStack', 'CloudFormation'], [4, 'Rollout', 'ECS'], [5, 'Verify', 'Lambda'], [6, 'RecordImage', 'Lambda'],
     ]);
-    expect(order('production')[0]).toEqual([1, 'Approve', 'Manual']);
-    expect(order('production').slice(1)).toEqual(order('staging'));
+    expect(order('Approve-production')).toEqual([[1, 'Approve', 'Manual']]);
+    expect(order('production')).toEqual(order('staging'));
   });
 
   test('the approval links to the previous environment, where the change runs', () => {
-    const approve = action(svc.base, 'production', 'Approve').Configuration;
+    const approve = action(svc.base, 'Approve-production', 'Approve').Configuration;
     expect(approve.ExternalEntityLink).toBe('#{staging-stack.ServiceUrl}');
     expect(approve.CustomData).toContain('#{Build.IMAGE_TAG}');
   });
@@ -126,7 +129,9 @@ describe('the pipeline', () => {
 
   test('the rollout deploys imagedefinitions.json to the environment\'s service with the environment\'s role', () => {
     const rollout = action(svc.base, 'production', 'Rollout');
-    expect(rollout.Configuration).toEqual({ ClusterName: 'orders-production', ServiceName: 'orders-production', FileName: 'imagedefinitions.json', DeploymentTimeout: 30 });
+    // 60 minutes for production's canary deployment, the action's longest (staging's rolling update: 30).
+    expect(rollout.Configuration).toEqual({ ClusterName: 'orders-production', ServiceName: 'orders-production', FileName: 'imagedefinitions.json', DeploymentTimeout: 60 });
+    expect(action(svc.base, 'staging', 'Rollout').Configuration.DeploymentTimeout).toBe(30);
     expect(rollout.InputArtifacts).toEqual([{ Name: 'Build' }]);
     expect(rollout.RoleArn).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/orders-production-ecs-deploy' });
   });

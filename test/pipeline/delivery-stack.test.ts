@@ -2,8 +2,15 @@ import { only, resourcesOfType, SynthesizedService, threeServices } from '../sup
 
 const svc = threeServices();
 
+/** The pipeline's build project (`<service>-build`; the pull request and upgrade builds have their own names). */
+function pipelineBuild(json: any): any {
+  const builds = resourcesOfType(json, 'AWS::CodeBuild::Project').filter(([, r]) => /-build$/.test(r.Properties.Name));
+  expect(builds).toHaveLength(1);
+  return builds[0][1];
+}
+
 function buildEnv(s: SynthesizedService): Record<string, any> {
-  const [, project] = only(s.delivery.json, 'AWS::CodeBuild::Project');
+  const project = pipelineBuild(s.delivery.json);
   return Object.fromEntries(project.Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
 }
 
@@ -30,14 +37,14 @@ test('the ECR repository keeps the images the environments run, and lets only th
 test('the build gets the repository and the container name that imagedefinitions.json must use', () => {
   expect(buildEnv(svc.base).CONTAINER_NAME).toBe('orders');
   expect(JSON.stringify(buildEnv(svc.base).REPOSITORY_URI)).toContain('ImageRepository');
-  const [, project] = only(svc.custom.delivery.json, 'AWS::CodeBuild::Project');
+  const project = pipelineBuild(svc.custom.delivery.json);
   expect(project.Properties.Environment).toEqual(expect.objectContaining({
     Image: 'aws/codebuild/amazonlinux-aarch64-standard:3.0', ComputeType: 'BUILD_GENERAL1_MEDIUM', PrivilegedMode: true, Type: 'ARM_CONTAINER',
   }));
 });
 
 test('the test report group is deleted with its reports, so that the stack can be destroyed', () => {
-  const [, group] = only(svc.base.delivery.json, 'AWS::CodeBuild::ReportGroup');
+  const [, group] = resourcesOfType(svc.base.delivery.json, 'AWS::CodeBuild::ReportGroup').find(([, r]) => r.Properties.Name === 'orders-build-unit-tests')!;
   expect(group.Properties).toEqual(expect.objectContaining({ Name: 'orders-build-unit-tests', DeleteReports: true }));
   expect(group.DeletionPolicy).toBe('Delete');
 });

@@ -60,7 +60,7 @@ describe('a domain', () => {
     expect(stack('staging').Outputs.ServiceUrl.Value).toBe('https://orders.staging.example.com');
     expect(stack('production').Outputs.ServiceUrl.Value).toBe('https://example.com');
     const stages = only(s.delivery.json, 'AWS::CodePipeline::Pipeline')[1].Properties.Stages;
-    const approve = stages.find((st: any) => st.Name === 'production').Actions.find((a: any) => a.Name === 'Approve');
+    const approve = stages.find((st: any) => st.Name === 'Approve-production').Actions.find((a: any) => a.Name === 'Approve');
     expect(approve.Configuration.ExternalEntityLink).toBe('#{staging-stack.ServiceUrl}');
   });
 

@@ -23,7 +23,7 @@ test('names carry the environment; the container name is the service\'s, as imag
   expect(only(env, 'AWS::ECS::Cluster')[1].Properties.ClusterName).toBe('orders-production');
   expect(only(env, 'AWS::ECS::Service')[1].Properties.ServiceName).toBe('orders-production');
   expect(only(env, 'AWS::ECS::TaskDefinition')[1].Properties.Family).toBe('orders-production');
-  expect(only(env, 'AWS::Logs::LogGroup')[1].Properties.LogGroupName).toBe('/ecs/orders/production');
+  expect(resourcesOfType(env, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties.LogGroupName).filter(Boolean)).toEqual(['/ecs/orders/production']);
   expect(container(env).Name).toBe('orders');
   expect(container(env).PortMappings).toEqual([{ ContainerPort: 8080, Protocol: 'tcp' }]);
 });
@@ -43,7 +43,8 @@ test('per-environment sizes override the service-wide ones', () => {
 
 test('HTTPS where the environment names a certificate, with HTTP redirected; the URL follows', () => {
   const listeners = (json: any) => resourcesOfType(json, 'AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => [l.Properties.Port, l.Properties.DefaultActions[0].Type]);
-  expect(listeners(svc.custom.environments[2].json).sort()).toEqual([[443, 'forward'], [80, 'redirect']]);
+  // Production's canary deployment forwards through listener rules, and adds the test listener.
+  expect(listeners(svc.custom.environments[2].json).sort()).toEqual([[443, 'fixed-response'], [80, 'redirect'], [9000, 'fixed-response']]);
   expect(listeners(svc.custom.environments[1].json)).toEqual([[80, 'forward']]);
   expect(JSON.stringify(svc.custom.environments[2].json.Outputs.ServiceUrl.Value)).toContain('https://');
   expect(JSON.stringify(svc.custom.environments[1].json.Outputs.ServiceUrl.Value)).toContain('http://');

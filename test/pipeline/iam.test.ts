@@ -1,11 +1,12 @@
-import { EXECUTE_COMMAND_WILDCARD_ACTIONS, Grant, grants, iamViolations, WILDCARD_RESOURCE_ALLOWLIST } from '../support/iam-walk';
-import { connectionService, crossAccountService, customizedService, defaultService, SynthesizedService } from '../support/service-stacks';
+import { EXECUTE_COMMAND_WILDCARD_ACTIONS, Grant, grants, iamViolations, managedPolicyProblems, WILDCARD_RESOURCE_ALLOWLIST } from '../support/iam-walk';
+import { connectionService, crossAccountService, customizedService, defaultService, strategiesService, SynthesizedService } from '../support/service-stacks';
 
 describe.each([
   ['default', defaultService],
   ['customized', customizedService],
   ['cross-account', crossAccountService],
   ['connection-source', connectionService],
+  ['every-strategy', strategiesService],
 ])('IAM of the %s service', (_name, make) => {
   let s: SynthesizedService;
   let all: Grant[];
@@ -72,4 +73,18 @@ describe.each([
       expect.stringContaining('iam:PassRole not limited to ECS tasks'),
     ]);
   });
+});
+
+test('the walk refuses a managed policy outside its allowlist, and an allowlisted one on a role that another service assumes', () => {
+  const role = (service: string, arn: unknown) => ({
+    Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: service } }] }, ManagedPolicyArns: [arn] },
+  });
+  const awsManaged = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] });
+  expect(managedPolicyProblems('Infra', role('ecs.amazonaws.com', awsManaged('AmazonECSInfrastructureRolePolicyForLoadBalancers')))).toEqual([]);
+  expect(managedPolicyProblems('Probe', role('lambda.amazonaws.com', awsManaged('service-role/AWSLambdaVPCAccessExecutionRole')))).toEqual([]);
+  expect(managedPolicyProblems('Admin', role('ecs.amazonaws.com', 'arn:aws:iam::aws:policy/AdministratorAccess')))
+    .toEqual(['Admin: managed policy "arn:aws:iam::aws:policy/AdministratorAccess"']);
+  expect(managedPolicyProblems('Own', role('ecs.amazonaws.com', 'arn:aws:iam::123456789012:policy/mine'))).toEqual(['Own: managed policy "arn:aws:iam::123456789012:policy/mine"']);
+  expect(managedPolicyProblems('Wrong', role('lambda.amazonaws.com', awsManaged('AmazonECSInfrastructureRolePolicyForLoadBalancers'))))
+    .toEqual(['Wrong: AmazonECSInfrastructureRolePolicyForLoadBalancers on a role that [{"Service":"lambda.amazonaws.com"}] assumes']);
 });

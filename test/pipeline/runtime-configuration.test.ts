@@ -137,6 +137,11 @@ describe('variables and secrets', () => {
   });
 });
 
+/** The log groups of an environment but those of the test-traffic hook's functions (a canary environment's, unnamed). */
+function serviceLogGroups(json: any): Array<[string, any]> {
+  return resourcesOfType(json, 'AWS::Logs::LogGroup').filter(([id]) => !id.startsWith('DeploymentTestTrafficHook'));
+}
+
 describe('ECS Exec', () => {
   let s: SynthesizedService;
   beforeAll(() => {
@@ -148,14 +153,14 @@ describe('ECS Exec', () => {
       expect(only(env.json, 'AWS::ECS::Service')[1].Properties.EnableExecuteCommand).toBeUndefined();
       expect(only(env.json, 'AWS::ECS::Cluster')[1].Properties.Configuration?.ExecuteCommandConfiguration).toBeUndefined();
       expect(grants(env.json).flatMap((g) => g.actions).filter((a) => a.startsWith('ssmmessages:'))).toEqual([]);
-      expect(resourcesOfType(env.json, 'AWS::Logs::LogGroup')).toHaveLength(1);
+      expect(serviceLogGroups(env.json)).toHaveLength(1);
     }
   });
 
   test('on: the service allows it, the cluster logs the sessions to the environment\'s own log group', () => {
     const env = s.environments[1].json;
     expect(only(env, 'AWS::ECS::Service')[1].Properties.EnableExecuteCommand).toBe(true);
-    const groups = Object.fromEntries(resourcesOfType(env, 'AWS::Logs::LogGroup').map(([id, r]) => [r.Properties.LogGroupName, [id, r]]));
+    const groups = Object.fromEntries(serviceLogGroups(env).map(([id, r]) => [r.Properties.LogGroupName, [id, r]]));
     expect(Object.keys(groups).sort()).toEqual(['/ecs/orders/production', '/ecs/orders/production/exec']);
     const [execId, exec] = groups['/ecs/orders/production/exec'];
     // The retention of the service's log group, and deleted with the stack like it.

@@ -90,9 +90,10 @@ describe('a source through a connection', () => {
 
   test('everything after the source is the same as with CodeCommit: build, self-update, approvals, environments', () => {
     const after = (x: SynthesizedService) => pipelineOf(x).Stages.slice(1);
-    expect(after(s).map((st: any) => st.Name)).toEqual(['Build', 'UpdatePipeline', 'staging', 'production']);
+    expect(after(s).map((st: any) => st.Name)).toEqual(['Build', 'UpdatePipeline', 'staging', 'Approve-production', 'production']);
     expect(after(s)).toEqual(after(codeCommit));
-    expect(stage(s, 'production').Actions.map((a: any) => a.Name)).toEqual(['Approve', 'PinImage', 'DeployStack', 'Rollout', 'Verify', 'RecordImage']);
+    expect(stage(s, 'Approve-production').Actions.map((a: any) => a.Name)).toEqual(['Approve']);
+    expect(stage(s, 'production').Actions.map((a: any) => a.Name)).toEqual(['PinImage', 'DeployStack', 'Rollout', 'Verify', 'RecordImage']);
   });
 
   test('only the source action\'s role may use the connection, and only that one, under the prefix of its ARN', () => {

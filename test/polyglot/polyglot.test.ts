@@ -25,9 +25,20 @@ function consumersOutput(): string {
 const OUT = consumersOutput();
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixture.json'), 'utf-8'));
 const service = fixture.serviceProps;
-const environments: Array<{ name: string; desiredCount?: number }> = service.environments;
+/** The fixture's environments, with the fields that the tests compare. */
+interface FixtureEnvironment {
+  readonly name: string;
+  readonly desiredCount?: number;
+  readonly deployment?: { strategy: string; bakeTimeMinutes?: number };
+}
+const environments: FixtureEnvironment[] = service.environments;
 /** The stack names that the fixture's app synthesizes, sorted as stackTemplates sorts them. */
 const STACKS: string[] = [...fixture.stacks].sort();
+
+/** The resources of a template. */
+function resources(template: Template): any[] {
+  return Object.values<any>(template.Resources ?? {});
+}
 
 /** The desired task counts of the ECS services of a template. */
 function desiredCounts(template: Template): number[] {
@@ -61,6 +72,29 @@ describe('the TypeScript reference', () => {
     expect(container.Secrets).toEqual(Object.entries(service.secrets).map(([name, arn]) => ({ Name: name, ValueFrom: arn })));
   });
 
+  test('deploys each environment with the fixture\'s strategy where it names one, else the default', () => {
+    // The fixture gives one environment a strategy of its own, so the option is exercised at all.
+    expect(environments.filter((e) => e.deployment !== undefined).length).toBeGreaterThan(0);
+    environments.forEach((environment, i) => {
+      const config = resources(templates()[`${service.serviceName}-${environment.name}`])
+        .find((r) => r.Type === 'AWS::ECS::Service').Properties.DeploymentConfiguration;
+      // The defaults: a canary deployment (10 minutes of bake time) in the last environment, rolling updates before it.
+      const expected = environment.deployment
+        ? [environment.deployment.strategy.toUpperCase().replace('-', '_'), environment.deployment.bakeTimeMinutes]
+        : i === environments.length - 1 ? ['CANARY', 10] : [undefined, undefined];
+      expect([config.Strategy, config.BakeTimeInMinutes]).toEqual(expected);
+    });
+  });
+
+  test('builds pull requests and runs the template upgrade on the fixture\'s schedule', () => {
+    expect(service.pullRequestBuilds).toBe(true);
+    const pipeline = resources(templates()[`${service.serviceName}-pipeline`]);
+    expect(pipeline.filter((r) => r.Type === 'AWS::CodeBuild::Project').map((r) => r.Properties.Name))
+      .toContain(`${service.serviceName}-pull-requests`);
+    expect(pipeline.filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression).map((r) => r.Properties.ScheduleExpression))
+      .toEqual([service.upgradeSchedule]);
+  });
+
   test('keeps a real difference through the template normalization', () => {
     const template = templates()[`${service.serviceName}-${environments[0].name}`];
     const changed = JSON.parse(JSON.stringify(template));
@@ -84,7 +118,12 @@ describe('the TypeScript reference', () => {
       if (environment.desiredCount !== undefined) {
         expect(settings).toContain(`desiredCount: ${environment.desiredCount}`);
       }
+      if (environment.deployment !== undefined) {
+        expect(settings).toContain(`strategy: '${environment.deployment.strategy}'`);
+        expect(settings).toContain(`bakeTimeMinutes: ${environment.deployment.bakeTimeMinutes}`);
+      }
     }
+    expect(settings).toContain(`pullRequestBuilds: ${fixture.projectOptions.pullRequestBuilds},\n  upgradeSchedule: '${fixture.projectOptions.upgradeSchedule}',`);
   });
 });
 

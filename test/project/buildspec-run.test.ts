@@ -160,6 +160,19 @@ const CODEBUILD_ENV = {
   SYNTH_GATE: '1',
 };
 
+/** What every build logs up to the tests, pipeline and pull request builds alike. */
+const CHECKS = [
+  'phase install',
+  'phase pre_build',
+  'aws ecr get-login-password --region eu-west-1',
+  'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com stdin=ecr-password',
+  'npm ci --no-audit --no-fund',
+  'npx projen check:managed',
+  'npx projen compile',
+  'phase build',
+  'npx projen test',
+];
+
 const pushes = (log: string[]) => log.filter((l) => l.startsWith('docker push'));
 const definitionsIn = (dir: string) => fs.existsSync(path.join(dir, 'imagedefinitions.json'));
 
@@ -169,15 +182,7 @@ describe('buildspec.yml run with stub tools', () => {
   test('a successful run tests, builds, pushes the commit tag and hands over imagedefinitions.json and the templates', () => {
     const { log, dir, uploaded, exported } = runBuildspec(buildspec, CODEBUILD_ENV);
     expect(log).toEqual([
-      'phase install',
-      'phase pre_build',
-      'aws ecr get-login-password --region eu-west-1',
-      'docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com stdin=ecr-password',
-      'npm ci --no-audit --no-fund',
-      'npx projen check:managed',
-      'npx projen compile',
-      'phase build',
-      'npx projen test',
+      ...CHECKS,
       `docker manifest inspect ${REPOSITORY_URI}:${TAG}`,
       `docker pull ${REPOSITORY_URI}:latest`,
       'DOCKER_BUILDKIT=1',
@@ -289,5 +294,55 @@ describe('buildspec.yml run with stub tools', () => {
     expect(log.indexOf('npm run audit-ci')).toBe(log.indexOf('npx projen compile') + 1);
     expect(log.indexOf('docker images')).toBe(log.indexOf('phase post_build') - 1);
     expect(log[log.length - 1]).toBe('aws ecs list-tasks');
+  });
+});
+
+describe('buildspec.yml run as a pull request build (verify only)', () => {
+  const buildspec: string = synth()['buildspec.yml'];
+  const PULL_REQUEST_ENV = { ...CODEBUILD_ENV, [BUILD_ENV.verifyOnly]: '1' };
+
+  test('runs every check and builds the image, but pushes nothing and writes no imagedefinitions.json', () => {
+    const { log, dir, uploaded, output } = runBuildspec(buildspec, PULL_REQUEST_ENV);
+    expect(log).toEqual([
+      ...CHECKS,
+      `docker pull ${REPOSITORY_URI}:latest`,
+      'DOCKER_BUILDKIT=1',
+      `docker build --cache-from ${REPOSITORY_URI}:latest --build-arg BUILDKIT_INLINE_CACHE=1 --build-arg SERVICE_VERSION=${TAG} -t ${REPOSITORY_URI}:${TAG} -t ${REPOSITORY_URI}:latest .`,
+      'phase post_build',
+    ]);
+    expect(output).toContain('Pull request build (verify only): no image pushed, no imagedefinitions.json.');
+    expect(definitionsIn(dir)).toBe(false);
+    // The test report still reaches CodeBuild: the pull request's comment links to it.
+    expect(uploaded?.reports).toEqual(['junit.xml']);
+  });
+
+  test('without the pipeline\'s commit ID, tags the image with the commit that CodeBuild resolved: the pull request\'s source commit', () => {
+    const sourceCommit = 'abcdef0123456789abcdef0123456789abcdef01';
+    const { log, exported } = runBuildspec(buildspec, { ...PULL_REQUEST_ENV, CODEBUILD_RESOLVED_SOURCE_VERSION: sourceCommit });
+    expect(PULL_REQUEST_ENV).not.toHaveProperty(SOURCE_COMMIT_ENV);
+    expect(log.filter((l) => l.startsWith('docker build'))).toEqual([expect.stringContaining(`--build-arg SERVICE_VERSION=abcdef01 -t ${REPOSITORY_URI}:abcdef01 `)]);
+    expect(exported).toEqual({ IMAGE_TAG: 'abcdef01' });
+    expect(pushes(log)).toEqual([]);
+  });
+
+  test('builds the image even when the commit\'s image is in ECR: the image build is one of the checks', () => {
+    const { log } = runBuildspec(buildspec, { ...PULL_REQUEST_ENV, IMAGE_IN_ECR: `${REPOSITORY_URI}:${TAG}` });
+    expect(log.filter((l) => l.startsWith('docker build'))).toHaveLength(1);
+    expect(log.filter((l) => l.startsWith('docker manifest'))).toEqual([]);
+    expect(pushes(log)).toEqual([]);
+  });
+
+  test('a failing test fails the pull request build, with its report uploaded', () => {
+    const { log, dir, uploaded } = runBuildspec(buildspec, { ...PULL_REQUEST_ENV, FAIL_TESTS: '1' });
+    expect(log).toContain('failed build');
+    expect(log.filter((l) => /^docker (build|push)/.test(l))).toEqual([]);
+    expect(definitionsIn(dir)).toBe(false);
+    expect(uploaded?.reports).toEqual(['junit.xml']);
+  });
+
+  test('any other value of the variable is a pipeline build', () => {
+    const { log, dir } = runBuildspec(buildspec, { ...CODEBUILD_ENV, [BUILD_ENV.verifyOnly]: '0' });
+    expect(pushes(log)).toEqual([`docker push ${REPOSITORY_URI}:${TAG}`, `docker push ${REPOSITORY_URI}:latest`]);
+    expect(definitionsIn(dir)).toBe(true);
   });
 });

@@ -239,6 +239,9 @@ export function consistencyProblems(g: Generated): string[] {
     source: g.combination.options.source,
     alarms: g.combination.options.alarms,
     notifications: g.combination.options.notifications,
+    deployment: g.combination.options.deployment,
+    pullRequestBuilds: s.pullRequestBuilds,
+    upgradeSchedule: s.upgradeSchedule ?? 'off',
   })));
   expectSame('settings the CDK side resolves', g.service.deliveryStack._settings, s);
 
@@ -271,11 +274,16 @@ export function consistencyProblems(g: Generated): string[] {
     const logGroupId = container.LogConfiguration?.Options?.['awslogs-group']?.Ref;
     expectSame(`${at} container log group`, t.Resources[logGroupId]?.Properties?.LogGroupName, `/ecs/${s.serviceName}/${e.name}`);
 
-    const tg = one(t, 'AWS::ElasticLoadBalancingV2::TargetGroup', out, at).Properties;
-    expectSame(`${at} target group port`, tg.Port, s.containerPort);
-    expectSame(`${at} health check path`, tg.HealthCheckPath, s.healthCheckPath);
-    if (tg.HealthCheckPort !== undefined && tg.HealthCheckPort !== 'traffic-port' && Number(tg.HealthCheckPort) !== s.containerPort) {
-      out.push(`${at} health check port ${tg.HealthCheckPort} != ${s.containerPort}`);
+    // Blue/green, canary and linear deployments: a second target group and the test listener.
+    const progressive = s.environments[i]?.deployment.strategy !== 'rolling';
+    const targetGroups = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([, r]) => r.Properties);
+    expectSame(`${at} target groups`, targetGroups.length, progressive ? 2 : 1);
+    for (const tg of targetGroups) {
+      expectSame(`${at} target group port`, tg.Port, s.containerPort);
+      expectSame(`${at} health check path`, tg.HealthCheckPath, s.healthCheckPath);
+      if (tg.HealthCheckPort !== undefined && tg.HealthCheckPort !== 'traffic-port' && Number(tg.HealthCheckPort) !== s.containerPort) {
+        out.push(`${at} health check port ${tg.HealthCheckPort} != ${s.containerPort}`);
+      }
     }
     const ecsService = one(t, 'AWS::ECS::Service', out, at).Properties;
     expectSame(`${at} ECS service name`, ecsService.ServiceName, qualified);
@@ -285,7 +293,13 @@ export function consistencyProblems(g: Generated): string[] {
     const scaling = one(t, 'AWS::ApplicationAutoScaling::ScalableTarget', out, at).Properties;
     expectSame(`${at} autoscaling min/max`, [scaling.MinCapacity, scaling.MaxCapacity], [x.desiredCount, x.maxCount]);
     const listeners = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => r.Properties);
-    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), e.certificateArn || e.domain ? [443, 80] : [80]);
+    const https = e.certificateArn !== undefined || e.domain !== undefined;
+    expectSame(`${at} listener ports`, listeners.map((l) => l.Port).sort(), [...(https ? [443, 80] : [80]), ...(progressive ? [9000] : [])]);
+    // ECS shifts the production traffic of a progressive deployment in a rule of the listener
+    // that serves it (HTTPS when there is one, HTTP then only redirects), and test traffic in one of the test listener.
+    const portOf = Object.fromEntries(resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener').map(([id, r]) => [id, r.Properties.Port]));
+    expectSame(`${at} listener rules`, resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::ListenerRule').map(([, r]) => portOf[r.Properties.ListenerArn?.Ref]).sort(),
+      progressive ? [https ? 443 : 80, 9000] : []);
     // A domain without certificateArn: the certificate that the stack requests (a reference).
     expectSame(`${at} certificate`, listeners.flatMap((l) => (l.Certificates ?? []).map((c: any) => (typeof c.CertificateArn === 'string' ? c.CertificateArn : 'requested'))),
       e.certificateArn ? [e.certificateArn] : e.domain ? ['requested'] : []);
@@ -306,8 +320,23 @@ export function consistencyProblems(g: Generated): string[] {
   });
 
   // ------------------------------------------------------------ build
-  const builds = resourcesOfType(g.delivery.template, 'AWS::CodeBuild::Project').map(([, r]) => r.Properties);
-  expectSame('build projects', builds.length, 1);
+  const projects = resourcesOfType(g.delivery.template, 'AWS::CodeBuild::Project').map(([, r]) => r.Properties);
+  // The pull request build and the template upgrade come with their options; the pipeline's build is the one named <service>-build.
+  expectSame('build projects', projects.map((p) => p.Name).sort(), [`${s.serviceName}-build`,
+    ...(s.pullRequestBuilds ? [`${s.serviceName}-pull-requests`] : []), ...(s.upgradeSchedule ? [`${s.serviceName}-template-upgrade`] : [])].sort());
+  expectSame('build images', [...new Set(projects.map((p) => p.Environment.Image))], [s.buildImage]);
+  const pullRequests = projects.filter((p) => p.Name === `${s.serviceName}-pull-requests`);
+  expectSame(`pull request build ${BUILD_ENV.verifyOnly}`, pullRequests.map((p) => p.Environment.EnvironmentVariables
+    .find((v: any) => v.Name === BUILD_ENV.verifyOnly)?.Value), s.pullRequestBuilds ? ['1'] : []);
+  const schedules = resourcesOfType(g.delivery.template, 'AWS::Events::Rule').map(([, r]) => r.Properties.ScheduleExpression).filter(Boolean);
+  expectSame('upgrade schedule', schedules, s.upgradeSchedule ? [s.upgradeSchedule] : []);
+  // Both need the CodeCommit repository; a failed upgrade goes to the topic of the pipeline's runs.
+  if (s.source) expectSame('pull request builds and upgrade with a connection source', [s.pullRequestBuilds, s.upgradeSchedule], [false, undefined]);
+  const rules = resourcesOfType(g.delivery.template, 'AWS::CodeStarNotifications::NotificationRule').map(([, r]) => r.Properties);
+  expectSame('notification rules', rules.map((r) => r.Name).sort(),
+    [`${s.serviceName}-pipeline-runs`, ...(s.upgradeSchedule ? [`${s.serviceName}-template-upgrade-failed`] : [])].sort());
+  expectSame('notification rules\' targets', [...new Set(rules.map((r) => JSON.stringify(r.Targets)))].length, 1);
+  const builds = projects.filter((p) => p.Name === `${s.serviceName}-build`);
   const vars = builds[0]?.Environment.EnvironmentVariables ?? [];
   expectSame(`build ${BUILD_ENV.containerName}`, vars.filter((v: any) => v.Name === BUILD_ENV.containerName).map((v: any) => v.Value), [s.containerName]);
   expectSame('build image', builds[0]?.Environment.Image, s.buildImage);
@@ -329,7 +358,8 @@ export function consistencyProblems(g: Generated): string[] {
   const stages: any[] = pipeline.Stages ?? [];
   const stage = (name: string) => stages.find((st) => st.Name === name) ?? { Actions: [] };
   const action = (st: any, name: string) => st.Actions.find((a: any) => a.Name === name) ?? { Configuration: {} };
-  expectSame('pipeline stages', stages.map((st) => st.Name), ['Source', 'Build', 'UpdatePipeline', ...environments.map((e) => e.name)]);
+  expectSame('pipeline stages', stages.map((st) => st.Name),
+    ['Source', 'Build', 'UpdatePipeline', ...environments.flatMap((e) => [...(e.requireApproval ? [`Approve-${e.name}`] : []), e.name])]);
   expectSame('pipeline branch', stages[0]?.Actions[0]?.Configuration.BranchName, s.branch);
   // The pipeline reads these from the build's output artifact: buildspec.yml must put them there.
   const cloudAssembly = g.files['cdk.json'].output ?? 'cdk.out';
@@ -342,7 +372,8 @@ export function consistencyProblems(g: Generated): string[] {
     const st = stage(e.name);
     const qualified = `${s.serviceName}-${e.name}`;
     expectSame(`${e.name} stage actions`, st.Actions.map((a: any) => a.Name),
-      [...(e.requireApproval ? ['Approve'] : []), 'PinImage', 'DeployStack', 'Rollout', 'Verify', 'RecordImage']);
+      ['PinImage', 'DeployStack', 'Rollout', 'Verify', 'RecordImage']);
+    expectSame(`${e.name} stage on failure`, st.OnFailure, { Result: 'ROLLBACK' });
     const deploy = action(st, 'DeployStack').Configuration;
     expectSame(`${e.name} stage stack`, deploy.StackName, g.environments[i]?.stackName);
     expectSame(`${e.name} stage template`, deploy.TemplatePath, `Build::${cloudAssembly}/${path.basename(g.environments[i]?.templateFile ?? '')}`);
@@ -350,6 +381,10 @@ export function consistencyProblems(g: Generated): string[] {
     const rollout = action(st, 'Rollout');
     expectSame(`${e.name} rollout target`, [rollout.Configuration.ClusterName, rollout.Configuration.ServiceName], [qualified, qualified]);
     expectSame(`${e.name} rollout file`, rollout.Configuration.FileName ?? 'imagedefinitions.json', 'imagedefinitions.json');
+    const deployment = s.environments[i]?.deployment;
+    expectSame(`${e.name} rollout timeout`, rollout.Configuration.DeploymentTimeout, deployment?.rolloutTimeoutMinutes);
+    const ecsService = resourcesOfType(g.environments[i]?.template ?? { Resources: {} }, 'AWS::ECS::Service')[0]?.[1];
+    expectSame(`${e.name} deployment strategy`, ecsService?.Properties.DeploymentConfiguration?.Strategy ?? 'ROLLING', deployment?.strategy.replace('-', '_').toUpperCase());
     const roles = resourcesOfType(g.environments[i]?.template ?? { Resources: {} }, 'AWS::IAM::Role').map(([, r]) => r.Properties.RoleName);
     const deployRole = `${qualified}-ecs-deploy`;
     if (!roles.includes(deployRole)) out.push(`${qualified} has no role ${deployRole} for the pipeline's rollout`);

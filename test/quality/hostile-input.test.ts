@@ -30,12 +30,12 @@ function namedPattern(option: string, whole: boolean): RegExp {
 describe('hostile input', () => {
   test('the tables cover every option of the service, and every field of an environment', () => {
     expect(Object.keys(HOSTILE_INPUTS).sort()).toEqual([
-      'branch', 'buildImage', 'containerPort', 'cpu', 'desiredCount', 'healthCheckPath', 'maxCount', 'memory', 'network', 'pipelineAccount', 'pipelineRegion', 'serviceName',
-      'environment', 'enableExecuteCommand', 'secrets', 'secretsKeyArn',
+      'branch', 'buildImage', 'containerPort', 'cpu', 'deployment', 'desiredCount', 'healthCheckPath', 'maxCount', 'memory', 'network', 'pipelineAccount', 'pipelineRegion', 'serviceName',
+      'environment', 'enableExecuteCommand', 'secrets', 'secretsKeyArn', 'pullRequestBuilds', 'upgradeSchedule',
     ].sort());
     const fields = new Set(HOSTILE_ENVIRONMENTS.map((c) => /^environments\[\d+\]\.(\w+)$/.exec(c.named)?.[1]).filter(Boolean));
     expect([...fields].sort()).toEqual(expect.arrayContaining(['account', 'certificateArn', 'cpu', 'desiredCount', 'maxCount', 'memory', 'name', 'region', 'requireApproval',
-      'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand']));
+      'environment', 'secrets', 'secretsKeyArn', 'enableExecuteCommand', 'deployment']));
     const nested = new Set(HOSTILE_DOMAINS_AND_NETWORKS.map((c) => c.named.replace(/^environments\[\d+\]\./, '').replace(/\[\d+\]/g, '[i]')));
     expect([...nested].sort()).toEqual(expect.arrayContaining([
       'domain', 'domain.hostedZoneId', 'domain.recordName', 'domain.zoneName', 'network', 'network.natGateways', 'network.taskSubnets', 'network.vpc',

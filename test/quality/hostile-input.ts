@@ -47,6 +47,13 @@ export const HOSTILE_INPUTS: Record<string, unknown[]> = {
     'arn:aws:kms:eu-west-1:123:key/12345678-1234-1234-1234-123456789012', 'arn:aws:kms:eu-west-9:123456789012:key/12345678-1234-1234-1234-123456789012', ...INJECTIONS.slice(0, 3)],
   enableExecuteCommand: [null, 'true', 'yes', 1, 0, {}],
   network: [null, 42, 'private', true, [], [{ taskSubnets: 'private' }]],
+  // Values whose error names the option itself: not an object, or waits too long in all.
+  deployment: [null, 42, 'canary', true, [], [{ strategy: 'canary' }], { strategy: 'canary', bakeTimeMinutes: 41, canaryBakeTimeMinutes: 5 },
+    { strategy: 'linear', linearStepPercent: 3, linearStepBakeTimeMinutes: 2 }],
+  pullRequestBuilds: [null, 'true', 'false', 0, 1, 'yes', {}, []],
+  upgradeSchedule: [null, false, true, 0, '', 'OFF', 'weekly', 'rate(1 minute)', 'rate(5 minutes)', 'rate(1 days)', 'rate(0 days)',
+    'cron(* * * * ? *)', 'cron(0/5 * * * ? *)', 'cron(0 6 ? * MON)', 'cron(0 6 ? * MON *) ', `cron(0 6 ? * MON ${'1'.repeat(300)})`,
+    'cron(0 6 ? * MON *)\nrate(1 day)', 'cron(0 6 ? * MON $(id))', ...INJECTIONS],
 };
 
 /** An invalid `environments` value, the option path that its error names, and the other options it comes with. */
@@ -103,6 +110,22 @@ export const HOSTILE_ENVIRONMENTS: HostileEnvironments[] = [
   // Fields that do not exist.
   ...[{ size: 'large' }, { vpc: {} }, { Name: 'production' }, { certificate: 'arn' }]
     .map((unknown) => ({ what: 'an unknown field', environments: second(unknown), named: `environments[1].${Object.keys(unknown)[0]}` })),
+  // Deployment strategies: not an object, an unknown strategy, a field that does not exist or belongs
+  // to another strategy, minutes and percentages out of range, waits too long for the rollout action.
+  ...[null, 'canary', 42, [], true].map((deployment) => ({ what: 'a deployment that is no object', environments: second({ deployment }), named: 'environments[1].deployment' })),
+  ...[{}, { strategy: 'Canary' }, { strategy: 'blue_green' }, { strategy: 'bluegreen' }, { strategy: 42 }, { strategy: null }, ...INJECTIONS.slice(0, 3).map((strategy) => ({ strategy }))]
+    .map((deployment) => ({ what: 'an unknown strategy', environments: second({ deployment }), named: 'environments[1].deployment.strategy' })),
+  ...[{ strategy: 'canary', percent: 10 }, { strategy: 'canary', bakeTime: 5 }, { strategy: 'linear', interval: 1 }]
+    .map((deployment) => ({ what: 'an unknown deployment field', environments: second({ deployment }), named: `environments[1].deployment.${Object.keys(deployment)[1]}` })),
+  ...[{ strategy: 'rolling', bakeTimeMinutes: 5 }, { strategy: 'blue-green', canaryPercent: 10 }, { strategy: 'canary', linearStepPercent: 10 }, { strategy: 'linear', canaryBakeTimeMinutes: 1 }]
+    .map((deployment) => ({ what: 'a field of another strategy', environments: second({ deployment }), named: `environments[1].deployment.${Object.keys(deployment)[1]}` })),
+  ...[-1, 1.5, '5', 46, NaN, null, Infinity].map((bakeTimeMinutes) => ({ what: 'bake time not whole minutes from 0 to 45', environments: second({ deployment: { strategy: 'blue-green', bakeTimeMinutes } }), named: 'environments[1].deployment.bakeTimeMinutes' })),
+  ...[0, 100, 0.05, 0.3, 10.25, 50.9, '10', -5, NaN, null].map((canaryPercent) => ({ what: 'a canary percent out of range', environments: second({ deployment: { strategy: 'canary', canaryPercent } }), named: 'environments[1].deployment.canaryPercent' })),
+  ...[-1, 2.5, 60].map((canaryBakeTimeMinutes) => ({ what: 'a canary bake time out of range', environments: second({ deployment: { strategy: 'canary', canaryBakeTimeMinutes } }), named: 'environments[1].deployment.canaryBakeTimeMinutes' })),
+  ...[2.9, 100.1, 0, 33.3, 33.33, '25'].map((linearStepPercent) => ({ what: 'a linear step out of range', environments: second({ deployment: { strategy: 'linear', linearStepPercent } }), named: 'environments[1].deployment.linearStepPercent' })),
+  ...[-1, 2.5, 60].map((linearStepBakeTimeMinutes) => ({ what: 'a linear step wait out of range', environments: second({ deployment: { strategy: 'linear', linearStepBakeTimeMinutes } }), named: 'environments[1].deployment.linearStepBakeTimeMinutes' })),
+  ...[{ strategy: 'canary', bakeTimeMinutes: 40, canaryBakeTimeMinutes: 10 }, { strategy: 'linear', linearStepPercent: 10, linearStepBakeTimeMinutes: 5 }]
+    .map((deployment) => ({ what: 'waits longer than the rollout action allows', environments: second({ deployment }), named: 'environments[1].deployment' })),
   // Certificates.
   ...[null, 42, '', 'not-an-arn', 'arn:aws:acm:eu-west-1:123:certificate/x', 'arn:aws:iam::123456789012:certificate/x',
     'arn:aws:acm:eu-west-1:123456789012:certificate/', `arn:aws:acm:eu-west-1:123456789012:certificate/${'a'.repeat(129)}`, ...INJECTIONS.slice(0, 3)]
@@ -189,9 +212,9 @@ export const HOSTILE_DOMAINS_AND_NETWORKS: HostileEnvironments[] = [
 export interface HostileSource {
   readonly what: string;
   readonly source: unknown;
-  /** `source`, `source.<field>` or `source.excludedPaths[i]`. */
+  /** `source`, `source.<field>`, `source.excludedPaths[i]`, or an option that a connection source refuses. */
   readonly named: string;
-  /** Valid options given with it (pipelineAccount). */
+  /** Other options given with it (pipelineAccount; pullRequestBuilds or upgradeSchedule, which the source refuses). */
   readonly with?: Record<string, unknown>;
 }
 
@@ -220,6 +243,10 @@ export const HOSTILE_SOURCES: HostileSource[] = [
   // "{{mustache}}" is a valid glob (a group), and harmless: no template renders a value twice.
   ...[null, 42, '', '/docs/**', '../x', 'docs/../../x', 'my docs/**', 'x'.repeat(256), 'docs/**', ...INJECTIONS.filter((i) => i !== '{{mustache}}')]
     .map((pattern) => ({ what: 'an invalid or repeated excluded path', source: connection({ excludedPaths: ['docs/**', pattern] }), named: 'source.excludedPaths[1]' })),
+  // Pull request builds and the scheduled upgrade work on a CodeCommit repository only.
+  { what: 'pull request builds switched on', source: connection({}), named: 'pullRequestBuilds', with: { pullRequestBuilds: true } },
+  ...['cron(0 6 ? * MON *)', 'rate(7 days)']
+    .map((upgradeSchedule) => ({ what: 'a scheduled upgrade', source: connection({}), named: 'upgradeSchedule', with: { upgradeSchedule } })),
 ];
 
 /** An invalid `alarms` or `notifications` value, the options it comes in, and the option path that its error names. */

@@ -124,6 +124,22 @@ export const COMBINATIONS: Combination[] = [
     },
   },
   {
+    name: 'deployment strategies: rolling dev, blue/green staging from the service-wide setting, linear production with HTTPS',
+    options: {
+      deployment: { strategy: 'blue-green', bakeTimeMinutes: 5 },
+      environments: [
+        { name: 'dev', deployment: { strategy: 'rolling' } },
+        { name: 'staging' },
+        {
+          name: 'production',
+          requireApproval: true,
+          certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+          deployment: { strategy: 'linear', linearStepPercent: 20, linearStepBakeTimeMinutes: 2, bakeTimeMinutes: 15 },
+        },
+      ],
+    },
+  },
+  {
     name: 'domains and networks: HTTPS names (one at the apex with a given certificate), private tasks behind a NAT gateway per zone, an existing VPC',
     options: {
       pipelineAccount: '123456789012',
@@ -216,5 +232,13 @@ export const COMBINATIONS: Combination[] = [
       pipelineRegion: 'eu-west-1',
       notifications: { topicArn: 'arn:aws:sns:eu-west-1:111111111111:team-alerts', emails: ['team@example.com'] },
     },
+  },
+  {
+    name: 'template upgrade every day at 03:30, from a release branch, with pull request builds',
+    options: { upgradeSchedule: 'cron(30 3 * * ? *)', branch: 'release/v3' },
+  },
+  {
+    name: 'no pull request builds and no scheduled upgrade',
+    options: { pullRequestBuilds: false, upgradeSchedule: 'off' },
   },
 ];

@@ -44,6 +44,12 @@ const size = fc.oneof(
   },
 );
 // maxCount below desiredCount now and then, which is invalid.
+const upgradeSchedule = fc.oneof(
+  fc.constant('off'),
+  fc.record({ minute: fc.integer({ min: 0, max: 59 }), hour: fc.integer({ min: 0, max: 23 }), day: fc.constantFrom('MON', 'FRI', 'SUN', 'MON-FRI') })
+    .map(({ minute, hour, day }) => `cron(${minute} ${hour} ? * ${day} *)`),
+  fc.integer({ min: 1, max: 30 }).map((n) => `rate(${n} ${n === 1 ? 'day' : 'days'})`),
+);
 const counts = fc.integer({ min: 1, max: 100 }).chain((desiredCount) => fc.oneof(
   { arbitrary: fc.integer({ min: desiredCount, max: 100 }), weight: 15 },
   { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 1 },
@@ -102,13 +108,31 @@ const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 
 /** The pipeline's account and region: none (environment-agnostic), both, one of them, or a hostile value. */
 const pipelineLocation = fc.oneof(
-  { arbitrary: fc.constant({}), weight: 6 },
-  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS), pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 6 },
-  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS) }), weight: 2 },
-  { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 2 },
+  { arbitrary: fc.constant({}), weight: 12 },
+  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS), pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 12 },
+  { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...ACCOUNTS) }), weight: 4 },
+  { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...REGIONS) }), weight: 4 },
   { arbitrary: fc.record({ pipelineAccount: fc.constantFrom(...HOSTILE_INPUTS.pipelineAccount) }), weight: 1 },
   { arbitrary: fc.record({ pipelineRegion: fc.constantFrom(...HOSTILE_INPUTS.pipelineRegion) }), weight: 1 },
 ) as fc.Arbitrary<{ pipelineAccount?: unknown; pipelineRegion?: unknown }>;
+
+/** A valid deployment of each strategy, with random settings; linear's sometimes wait too long in all (rejected). */
+const deployment = fc.oneof(
+  fc.constant({ strategy: 'rolling' }),
+  fc.record({ strategy: fc.constant('blue-green'), bakeTimeMinutes: fc.integer({ min: 0, max: 45 }) }, { requiredKeys: ['strategy'] }),
+  fc.record({
+    strategy: fc.constant('canary'),
+    bakeTimeMinutes: fc.integer({ min: 0, max: 20 }),
+    canaryPercent: fc.integer({ min: 1, max: 199 }).map((n) => n / 2),
+    canaryBakeTimeMinutes: fc.integer({ min: 0, max: 25 }),
+  }, { requiredKeys: ['strategy'] }),
+  fc.record({
+    strategy: fc.constant('linear'),
+    bakeTimeMinutes: fc.integer({ min: 0, max: 15 }),
+    linearStepPercent: fc.integer({ min: 6, max: 200 }).map((n) => n / 2),
+    linearStepBakeTimeMinutes: fc.integer({ min: 0, max: 4 }),
+  }, { requiredKeys: ['strategy'] }),
+);
 
 const environmentName = fc.stringMatching(/^[a-z][a-z0-9]{0,7}(-[a-z0-9]{1,3})?$/).filter((n) => n.length >= 2 && n.length <= 16);
 
@@ -122,7 +146,7 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
   const region = typeof location.pipelineRegion === 'string' ? location.pipelineRegion : undefined;
   const accounts = account === undefined ? [] : region === undefined ? [account] : ACCOUNTS;
   // An environment's region can only be the pipeline's; another one is drawn, rarely, to be rejected.
-  const regions = region === undefined ? [] : [region, region, region, ...REGIONS.filter((r) => r !== region).slice(0, 1)];
+  const regions = region === undefined ? [] : [...Array(7).fill(region), ...REGIONS.filter((r) => r !== region).slice(0, 1)];
   const none = fc.constant(undefined);
   return fc.record({
     name: environmentName,
@@ -140,6 +164,7 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     domain: fc.option(domain, { nil: undefined, freq: 3 }),
     network: fc.option(network(region), { nil: undefined, freq: 3 }),
     alarms: fc.option(alarms, { nil: undefined, freq: 4 }),
+    deployment: fc.option(deployment, { nil: undefined, freq: 3 }),
   }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
 }
 
@@ -161,18 +186,18 @@ function network(region: string | undefined): fc.Arbitrary<Record<string, unknow
     privateSubnetIds: ids('subnet', n),
   }));
   return fc.oneof(
-    { arbitrary: fc.record({ taskSubnets: fc.constant('private'), natGateways: fc.constantFrom('one', 'per-zone') }, { requiredKeys: ['taskSubnets'] }), weight: 6 },
-    { arbitrary: fc.record({ taskSubnets: fc.constant('public') }, { requiredKeys: [] }), weight: 3 },
+    { arbitrary: fc.record({ taskSubnets: fc.constant('private'), natGateways: fc.constantFrom('one', 'per-zone') }, { requiredKeys: ['taskSubnets'] }), weight: 12 },
+    { arbitrary: fc.record({ taskSubnets: fc.constant('public') }, { requiredKeys: [] }), weight: 6 },
     // NAT gateways for public tasks, which is rejected.
     { arbitrary: fc.record({ natGateways: fc.constantFrom('one', 'per-zone') }), weight: 1 },
-    { arbitrary: fc.record({ taskSubnets: fc.constantFrom('public', 'private'), vpc }, { requiredKeys: ['vpc'] }), weight: 3 },
+    { arbitrary: fc.record({ taskSubnets: fc.constantFrom('public', 'private'), vpc }, { requiredKeys: ['vpc'] }), weight: 6 },
   ).map(withoutUndefined);
 }
 
 /** The whole value mostly, sometimes only the first or (less often) only the second of its keys. */
 function partial<T extends object>(whole: fc.Arbitrary<T>, first: Array<keyof T>, second: Array<keyof T>): fc.Arbitrary<Partial<T>> {
   const pick = (keys: Array<keyof T>) => whole.map((v) => Object.fromEntries(keys.map((k) => [k, v[k]])) as Partial<T>);
-  return fc.oneof({ arbitrary: whole, weight: 4 }, { arbitrary: pick(first), weight: 2 }, { arbitrary: pick(second), weight: 1 });
+  return fc.oneof({ arbitrary: whole, weight: 8 }, { arbitrary: pick(first), weight: 4 }, { arbitrary: pick(second), weight: 1 });
 }
 
 function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
@@ -207,6 +232,26 @@ const connectionSource = fc.record({
     { nil: undefined }),
 }).map(withoutUndefined);
 
+// Pull request builds and the upgrade schedule work on CodeCommit only: with a connection source they
+// are left out or switched off, and only now and then switched on, which is refused.
+const codeCommitReview = fc.record({
+  pullRequestBuilds: option(fc.boolean(), HOSTILE_INPUTS.pullRequestBuilds),
+  upgradeSchedule: option(upgradeSchedule, HOSTILE_INPUTS.upgradeSchedule),
+});
+const connectionReview = fc.record({
+  pullRequestBuilds: fc.oneof({ arbitrary: fc.constantFrom(undefined, false), weight: 20 }, { arbitrary: fc.constant(true), weight: 1 }),
+  upgradeSchedule: fc.oneof({ arbitrary: fc.constantFrom(undefined, 'off'), weight: 20 }, { arbitrary: upgradeSchedule, weight: 1 }),
+});
+const sourcing = fc.oneof(
+  { arbitrary: codeCommitReview, weight: 30 },
+  { arbitrary: fc.tuple(connectionSource, connectionReview).map(([source, review]) => ({ source, ...review })), weight: 12 },
+  {
+    arbitrary: fc.tuple(fc.constantFrom(...HOSTILE_SOURCES.filter((h) => h.with === undefined).map((h) => h.source)), codeCommitReview)
+      .map(([source, review]) => ({ source, ...review })),
+    weight: 1,
+  },
+);
+
 const optionsArbitrary = fc.record({
   name: fc.oneof(
     { arbitrary: fc.constantFrom('orders-api', '@acme/Orders_API', 'Billing Service'), weight: 20 },
@@ -222,19 +267,17 @@ const optionsArbitrary = fc.record({
   qualityGates: option(gates, [{ cdkNag: 1 }]),
   alarms: option(alarms, hostileOf('alarms')),
   notifications: option(notifications, hostileOf('notifications')),
-  // Mostly CodeCommit (no source), as most repositories are.
-  source: fc.oneof(
-    { arbitrary: fc.constant(undefined), weight: 30 },
-    { arbitrary: connectionSource, weight: 12 },
-    { arbitrary: fc.constantFrom(...HOSTILE_SOURCES.filter((h) => h.with === undefined).map((h) => h.source)), weight: 1 },
-  ),
+  // Mostly CodeCommit (no source), as most repositories are; pull request builds and the upgrade
+  // schedule come with it (see sourcing).
+  sourcing,
   environment: fc.option(option(variables, HOSTILE_INPUTS.environment), { nil: undefined, freq: 2 }),
   secrets: fc.option(option(secretMap, HOSTILE_INPUTS.secrets), { nil: undefined, freq: 2 }),
   secretsKeyArn: fc.option(option(keyArn, HOSTILE_INPUTS.secretsKeyArn), { nil: undefined, freq: 3 }),
   enableExecuteCommand: fc.option(option(fc.boolean(), HOSTILE_INPUTS.enableExecuteCommand), { nil: undefined, freq: 3 }),
+  deployment: fc.option(option(deployment, HOSTILE_INPUTS.deployment), { nil: undefined, freq: 3 }),
   placement,
-}).map(({ size: s, counts: c, placement: p, ...rest }) =>
-  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p }));
+}).map(({ size: s, counts: c, placement: p, sourcing: r, ...rest }) =>
+  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p, ...r }));
 
 /**
  * Whether the option that an error names was given: a key of the options, a field of an object
@@ -265,7 +308,7 @@ function namesGivenOption(options: Record<string, any>, named: string): boolean 
       continue;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-    // A required field (an environment's name, a domain's or an existing VPC's fields) is named when it is missing.
+    // A required field (an environment's name, a domain's or an existing VPC's fields, a deployment's strategy) is named when it is missing.
     if (!(step in value)) return i === steps.length - 1 && (REQUIRED_FIELDS[parent] ?? []).includes(step);
     value = value[step];
     parent = step;
@@ -280,6 +323,7 @@ const REQUIRED_FIELDS: Record<string, string[]> = {
   // privateSubnetIds is required with private tasks.
   'vpc': ['vpcId', 'availabilityZones', 'publicSubnetIds', 'privateSubnetIds'],
   'source': ['connectionArn', 'repository'],
+  'deployment': ['strategy'],
 };
 
 test('the check of the option that an error names', () => {
@@ -303,6 +347,14 @@ test('the check of the option that an error names', () => {
   const maps = { environments: [{ name: 'a' }, { name: 'staging', secrets: { DB: 'x' } }] };
   expect(namesGivenOption(maps, 'environments[1].secrets.DB')).toBe(true);
   expect(['environments[1].secrets.API', 'environments[0].secrets.DB'].map((n) => namesGivenOption(maps, n))).toEqual([false, false]);
+  const deployments = {
+    deployment: {},
+    environments: [{ name: 'a', deployment: { strategy: 'canary', canaryPercent: 0 } }, { name: 'staging', deployment: {} }, {}],
+  };
+  expect(['environments[0].deployment.canaryPercent', 'environments[1].deployment.strategy', 'deployment.strategy', 'deployment']
+    .map((n) => namesGivenOption(deployments, n))).toEqual([true, true, true, true]);
+  expect(['environments[0].deployment.bakeTimeMinutes', 'environments[2].deployment.strategy', 'deployment.bakeTimeMinutes']
+    .map((n) => namesGivenOption(deployments, n))).toEqual([false, false, false]);
 });
 
 const seed = Number(process.env.QUALITY_SEED ?? Date.now() % 2 ** 31);

@@ -45,7 +45,7 @@ function serviceAcknowledgments(props: (app: App) => CicdServiceProps): Row[] {
   const environments = service.deliveryStack._settings.environments.map((e) => e.name);
   const regions = RegionInfo.regions.map((r) => r.name);
   const generic = (text: string) => environments
-    .reduce((t, env) => t.split(`${serviceName}-${env}`).join('<service>-<environment>').replace(new RegExp(`(^|/)${env}(?=/|$)`, 'g'), '$1<environment>'), text)
+    .reduce((t, env) => t.split(`${serviceName}-${env}`).join('<service>-<environment>').replace(new RegExp(`(^|/)(Approve-)?${env}(?=/|$)`, 'g'), '$1$2<environment>'), text)
     .replace(new RegExp(`(^|[^a-z0-9-])${serviceName}(?![a-z0-9-])`, 'g'), '$1<service>')
     .replace(/\b\d{12}\b/g, '<account>')
     .replace(new RegExp(`:(${regions.join('|')}):`, 'g'), ':<region>:');

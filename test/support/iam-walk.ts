@@ -21,10 +21,38 @@ export const WILDCARD_RESOURCE_ALLOWLIST: Record<string, string> = {
   'ssmmessages:OpenControlChannel': 'ECS Exec: the Session Manager channels have no resource type',
   'ssmmessages:OpenDataChannel': 'ECS Exec: the Session Manager channels have no resource type',
   'logs:DescribeLogGroups': 'ECS Exec: the agent lists the log groups to find the session log\'s; the action has no resource-level permissions',
+  'ec2:DescribeNetworkInterfaces': 'no resource-level permissions (the test-traffic hook finds the load balancer\'s private addresses)',
 };
 
 /** The allowlisted actions that only a service with ECS Exec on is granted. */
 export const EXECUTE_COMMAND_WILDCARD_ACTIONS = Object.keys(WILDCARD_RESOURCE_ALLOWLIST).filter((a) => a.startsWith('ssmmessages:') || a === 'logs:DescribeLogGroups');
+
+/**
+ * The AWS-managed policies that a role may carry, each with the one service that may assume that
+ * role and the reason. The walk cannot read them; AWS keeps them to what the service documents.
+ */
+export const MANAGED_POLICY_ALLOWLIST: Record<string, { readonly service: string; readonly reason: string }> = {
+  'AmazonECSInfrastructureRolePolicyForLoadBalancers': {
+    service: 'ecs.amazonaws.com',
+    reason: 'ECS\'s infrastructure role of blue/green, canary and linear deployments: the policy that ECS documents for moving listener rules',
+  },
+  'service-role/AWSLambdaVPCAccessExecutionRole': {
+    service: 'lambda.amazonaws.com',
+    reason: 'the network interfaces of the test-traffic probe, a function in the VPC',
+  },
+};
+
+/** What is wrong with the managed policies of a role: any that is not allowlisted for the service that assumes it. */
+export function managedPolicyProblems(id: string, role: any): string[] {
+  const arns: unknown[] = role.Properties.ManagedPolicyArns ?? [];
+  const services = JSON.stringify(role.Properties.AssumeRolePolicyDocument?.Statement?.map((st: any) => st.Principal) ?? []);
+  return arns.flatMap((arn) => {
+    const name = /:iam::aws:policy\/(.+)$/.exec(JSON.stringify(arn).replace(/"\]\]\}$/, ''))?.[1];
+    const allowed = name === undefined ? undefined : MANAGED_POLICY_ALLOWLIST[name];
+    if (!allowed) return [`${id}: managed policy ${JSON.stringify(arn)}`];
+    return services === JSON.stringify([{ Service: allowed.service }]) ? [] : [`${id}: ${name} on a role that ${services} assumes`];
+  });
+}
 
 /** One Allow statement of an identity policy. */
 export interface Grant {
@@ -49,8 +77,8 @@ export function grants(json: any): Grant[] {
     if (r.Type === 'AWS::IAM::ManagedPolicy') add(id, r.Properties.PolicyDocument);
     if (r.Type === 'AWS::IAM::Role') {
       for (const p of r.Properties.Policies ?? []) add(`${id}/${p.PolicyName}`, p.PolicyDocument);
-      // Managed policies attached by ARN would escape this walk: the stack attaches none.
-      expect([id, r.Properties.ManagedPolicyArns]).toEqual([id, undefined]);
+      // Managed policies attached by ARN would escape this walk: only the allowlisted AWS-managed ones.
+      expect([id, managedPolicyProblems(id, r)]).toEqual([id, []]);
     }
   }
   return out;
@@ -60,7 +88,8 @@ export function grants(json: any): Grant[] {
  * What breaks least privilege in a template of the service: action wildcards, `Resource: "*"` for
  * an action outside the allowlist, `ecs:ListTasks` not limited to the template's own cluster,
  * `iam:PassRole` beyond the template's task roles and ECS tasks, `UseConnection` on anything but
- * the connection that the pipeline's source names. Empty when the template is clean.
+ * the connection that the pipeline's source names, any `codecommit:Merge*`, a `codecommit:GitPush`
+ * not limited to branches. Empty when the template is clean.
  */
 export function iamViolations(json: any): string[] {
   const all = grants(json);
@@ -74,6 +103,14 @@ export function iamViolations(json: any): string[] {
     }
     if (g.actions.includes('ecs:ListTasks') && (cluster === undefined || !JSON.stringify(g.condition ?? null).includes(`:cluster/${cluster}"`))) {
       out.push(`${g.policy}: ecs:ListTasks not limited to the cluster ${cluster}`);
+    }
+  }
+  for (const g of all) {
+    // No role merges a pull request: a merge is a person's decision after the checks.
+    for (const a of g.actions.filter((x) => /^codecommit:Merge/.test(x))) out.push(`${g.policy}: ${a}`);
+    // A push is limited to the branches its role owns.
+    if (g.actions.includes('codecommit:GitPush') && !JSON.stringify(g.condition ?? null).includes('"codecommit:References":["refs/heads/')) {
+      out.push(`${g.policy}: codecommit:GitPush not limited to branches by codecommit:References`);
     }
   }
   const taskDef = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');

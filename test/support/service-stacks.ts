@@ -119,6 +119,31 @@ export function crossAccountService(): SynthesizedService {
   return synthesizeService(CROSS_ACCOUNT_PROPS);
 }
 
+/**
+ * One environment per deployment strategy, each with settings of its own; the canary one serves
+ * HTTPS, so its production rule sits on the 443 listener.
+ */
+export const STRATEGIES_PROPS: CicdServiceProps = {
+  serviceName: 'orders',
+  healthCheckPath: '/status/ready',
+  environments: [
+    { name: 'rolling', deployment: { strategy: 'rolling' } },
+    { name: 'blue-green', deployment: { strategy: 'blue-green', bakeTimeMinutes: 5 } },
+    {
+      name: 'canary',
+      requireApproval: true,
+      certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+      deployment: { strategy: 'canary', canaryPercent: 20.5, canaryBakeTimeMinutes: 7, bakeTimeMinutes: 3 },
+    },
+    { name: 'linear', deployment: { strategy: 'linear', linearStepPercent: 50, linearStepBakeTimeMinutes: 4, bakeTimeMinutes: 0 } },
+  ],
+};
+
+/** The service with one environment per deployment strategy. */
+export function strategiesService(): SynthesizedService {
+  return synthesizeService(STRATEGIES_PROPS);
+}
+
 /** A connection of the newer `codeconnections` form, in the pipeline's account. */
 export const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 

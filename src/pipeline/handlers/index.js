@@ -10,6 +10,11 @@
  *   environment last deployed and verified, and a stack update never rolls the service back.
  * - `verifyDeployment`: asks the environment's URL for the health path until it answers 200 with
  *   the version that was just built (a service that reports no version passes on a healthy answer).
+ * - `testTrafficHook`: the ECS lifecycle hook of a blue/green, canary or linear deployment, after
+ *   the test listener moved to the new tasks: the same check as `verifyDeployment`, against the
+ *   test listener, expecting the version of the new tasks' image.
+ * - `probeTestListener`: one look at the test listener from inside the VPC, for the hook (the test
+ *   listener admits only this function's security group).
  */
 
 /** Manifest types that ECR stores and that a tag may point at, single images and multi-platform lists. */
@@ -37,6 +42,31 @@ function defaultClients() {
     },
     fetch: (url, init) => fetch(url, init),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    // The hook's clients, loaded on its first use only (and once).
+    get hook() {
+      Object.defineProperty(this, 'hook', { value: hookClients() });
+      return this.hook;
+    },
+  };
+}
+
+/** ECS, EC2 and Lambda, as the test-traffic hook uses them. */
+function hookClients() {
+  const ecs = require('@aws-sdk/client-ecs');
+  const ec2 = require('@aws-sdk/client-ec2');
+  const lambda = require('@aws-sdk/client-lambda');
+  const ecsClient = new ecs.ECSClient({});
+  const ec2Client = new ec2.EC2Client({});
+  const lambdaClient = new lambda.LambdaClient({});
+  return {
+    describeServiceRevisions: (input) => ecsClient.send(new ecs.DescribeServiceRevisionsCommand(input)),
+    describeNetworkInterfaces: (input) => ec2Client.send(new ec2.DescribeNetworkInterfacesCommand(input)),
+    invoke: async (functionName, payload) => {
+      const response = await lambdaClient.send(new lambda.InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }));
+      const text = Buffer.from(response.Payload || []).toString('utf-8');
+      if (response.FunctionError) throw new Error(`${functionName} failed: ${text}`);
+      return JSON.parse(text);
+    },
   };
 }
 
@@ -101,6 +131,7 @@ async function probe(api, url, expectedVersion, timeoutMs) {
       version = undefined;
     }
     if (version === undefined || version === null) return { ok: true, message: `${url} answered 200 (the service reports no version)` };
+    if (expectedVersion === undefined) return { ok: true, message: `${url} answered 200 with version ${String(version)} (any version expected)` };
     if (String(version) === expectedVersion) return { ok: true, message: `${url} answered 200 with version ${expectedVersion}` };
     return { ok: false, message: `${url} answered version ${JSON.stringify(version)}, expected ${expectedVersion}` };
   } catch (error) {
@@ -118,13 +149,17 @@ async function probe(api, url, expectedVersion, timeoutMs) {
 async function verify(api, params) {
   const { url, expectedVersion } = params;
   if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error(`url must be an http(s) URL, got ${JSON.stringify(url)}`);
-  if (typeof expectedVersion !== 'string' || expectedVersion.length === 0) throw new Error(`expectedVersion must be a non-empty string, got ${JSON.stringify(expectedVersion)}`);
+  // anyVersion: a healthy answer passes whatever version it reports (the hook, for an image whose commit it cannot tell).
+  const anyVersion = params.anyVersion === true;
+  if (!anyVersion && (typeof expectedVersion !== 'string' || expectedVersion.length === 0)) {
+    throw new Error(`expectedVersion must be a non-empty string, got ${JSON.stringify(expectedVersion)}`);
+  }
   const attempts = count('attempts', params.attempts, 40);
   const intervalMs = positive('intervalSeconds', params.intervalSeconds, 5) * 1000;
   const timeoutMs = positive('timeoutSeconds', params.timeoutSeconds, 5) * 1000;
   let last;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    last = await probe(api, url, expectedVersion, timeoutMs);
+    last = await probe(api, url, anyVersion ? undefined : expectedVersion, timeoutMs);
     console.log(`attempt ${attempt}/${attempts}: ${last.message}`);
     if (last.ok) return last.message;
     if (attempt < attempts) await api.sleep(intervalMs);
@@ -173,6 +208,96 @@ async function verifyDeployment(event) {
   await runJob(event, (api, params) => verify(api, params));
 }
 
+/** The ECS lifecycle hook's answers. */
+const HOOK = { succeeded: 'SUCCEEDED', failed: 'FAILED', inProgress: 'IN_PROGRESS' };
+
+/**
+ * The version that the new tasks should report: the tag of the container's image when it names a
+ * commit. The stack's own task definition names the environment's tag (`env-<name>`), whose commit
+ * is not known here: then any healthy answer passes, as for a service that reports no version.
+ */
+function expectedVersionOf(image) {
+  const name = String(image || '').split('@')[0];
+  const colon = name.lastIndexOf(':');
+  if (colon < 0 || colon < name.lastIndexOf('/')) return undefined;
+  const tag = name.slice(colon + 1);
+  return tag === '' || tag === 'latest' || tag.startsWith('env-') ? undefined : tag;
+}
+
+/**
+ * One ECS lifecycle hook invocation: looks up the new tasks' image, finds the load balancer's
+ * private addresses and has `probeFunction` (in the VPC) ask the test listener once. Answers
+ * SUCCEEDED when the probe passes, IN_PROGRESS (ECS calls again after `intervalSeconds`, with the
+ * attempt count in `hookDetails`) while attempts remain, FAILED after the last one: ECS then rolls
+ * the deployment back.
+ */
+async function checkTestTraffic(api, event, config) {
+  const details = (event && (event.executionDetails || event)) || {};
+  const revisionArn = details.targetServiceRevisionArn;
+  const attempts = count('attempts', config.attempts, 10);
+  const intervalSeconds = count('intervalSeconds', config.intervalSeconds, 30);
+  const attempt = Number((event && event.hookDetails && event.hookDetails.attempt) || 0) + 1;
+  if (typeof revisionArn !== 'string' || revisionArn === '') {
+    console.error(`no targetServiceRevisionArn in the event: ${JSON.stringify(event)}`);
+    return { hookStatus: HOOK.failed };
+  }
+  const revisions = await api.hook.describeServiceRevisions({ serviceRevisionArns: [revisionArn] });
+  const revision = (revisions.serviceRevisions || [])[0];
+  const container = revision && (revision.containerImages || []).find((c) => c.containerName === config.containerName);
+  if (!container) {
+    console.error(`${revisionArn} has no container ${config.containerName}`);
+    return { hookStatus: HOOK.failed };
+  }
+  const expectedVersion = expectedVersionOf(container.image);
+  const interfaces = await api.hook.describeNetworkInterfaces({ Filters: [{ Name: 'description', Values: [`ELB ${config.loadBalancer}`] }] });
+  const addresses = (interfaces.NetworkInterfaces || []).map((i) => i.PrivateIpAddress).filter(Boolean);
+  let result;
+  if (addresses.length === 0) {
+    result = { ok: false, message: `no network interface of ${config.loadBalancer} found` };
+  } else {
+    // Another node of the load balancer on each attempt.
+    const url = `http://${addresses[(attempt - 1) % addresses.length]}:${config.testPort}${config.healthPath}`;
+    result = await api.hook.invoke(config.probeFunction, { url, expectedVersion });
+  }
+  console.log(`attempt ${attempt}/${attempts}: ${result.message}`);
+  if (result.ok) return { hookStatus: HOOK.succeeded };
+  if (attempt >= attempts) return { hookStatus: HOOK.failed };
+  return { hookStatus: HOOK.inProgress, callBackDelay: intervalSeconds, hookDetails: { attempt } };
+}
+
+/** ECS lifecycle hook: the test listener must serve the new tasks' version before production traffic moves. */
+async function testTrafficHook(event) {
+  const env = process.env;
+  try {
+    return await checkTestTraffic(getClients(), event, {
+      containerName: env.CONTAINER_NAME,
+      loadBalancer: env.LOAD_BALANCER,
+      testPort: env.TEST_PORT,
+      healthPath: env.HEALTH_PATH,
+      probeFunction: env.PROBE_FUNCTION,
+      attempts: env.ATTEMPTS,
+      intervalSeconds: env.INTERVAL_SECONDS,
+    });
+  } catch (error) {
+    // An answer without a status would roll back too; this one says why in the log.
+    console.error(error);
+    return { hookStatus: HOOK.failed };
+  }
+}
+
+/**
+ * One probe of the test listener, from inside the VPC: `verify` with a single attempt, or any
+ * healthy answer when the hook knows no version to expect. Returns `{ ok, message }`.
+ */
+async function probeTestListener(event) {
+  const params = { url: event.url, expectedVersion: event.expectedVersion, anyVersion: !event.expectedVersion, attempts: 1, timeoutSeconds: 5 };
+  try {
+    return { ok: true, message: await verify(getClients(), params) };
+  } catch (error) {
+    return { ok: false, message: String(error && error.message ? error.message : error) };
+  }
+}
+
 /** Replaces the AWS clients, fetch and sleep, for tests. */
 function setClients(replacement) {
   clients = replacement;
@@ -185,5 +310,9 @@ module.exports = {
   verify,
   tagImage,
   verifyDeployment,
+  expectedVersionOf,
+  checkTestTraffic,
+  testTrafficHook,
+  probeTestListener,
   setClients,
 };
