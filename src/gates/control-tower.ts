@@ -40,6 +40,12 @@ export const CONTROL_TOWER_ACKNOWLEDGMENTS: readonly ControlTowerAcknowledgment[
     reason: 'Without a certificate (certificateArn or domain) the service is served over HTTP only; with one, the HTTP listener redirects to HTTPS.',
   },
   {
+    rule: 'alb_http_to_https_redirection_check',
+    resourceType: 'AWS::ElasticLoadBalancingV2::Listener',
+    path: '(^|/)LoadBalancer/Test/Resource$',
+    reason: 'The test listener of blue/green, canary and linear deployments takes only the test probe from inside the VPC, by private address, where a certificate\'s name could not match.',
+  },
+  {
     rule: 'cloudwatch_log_group_encrypted_check',
     resourceType: 'AWS::Logs::LogGroup',
     reason: 'Log groups are encrypted by CloudWatch Logs with its own key; a customer-managed KMS key costs about 1 USD a month and a key policy for the logs service.',
@@ -52,8 +58,8 @@ export const CONTROL_TOWER_ACKNOWLEDGMENTS: readonly ControlTowerAcknowledgment[
   {
     rule: 'codebuild_project_environment_privileged_check',
     resourceType: 'AWS::CodeBuild::Project',
-    path: '(^|/)BuildProject/Resource$',
-    reason: 'The build runs `docker build` to make the service image, which needs a privileged build container on CodeBuild.',
+    path: '(^|/)(BuildProject|PullRequestBuilds/Build/Project)/Resource$',
+    reason: 'The builds (of the pipeline and of pull requests) run `docker build` to make the service image, which needs a privileged build container on CodeBuild.',
   },
   {
     rule: 'ecr_private_tag_immutability_enabled_check',
