@@ -80,7 +80,8 @@ describe('the quality gates of a generated repository', () => {
     const r = withChange('src/main.ts', planted, ['projen', 'build']);
     expect(r.status).not.toBe(0);
     const output = `${r.stdout}${r.stderr}`;
-    expect(output).toMatch(/ERROR \[CT\.S3\.PR\.5\]: .*\n\s+shared\/Uploads\/Resource /);
+    // Each line of the output starts with the name of its task ([test:unit] or [gates]).
+    expect(output).toMatch(/ERROR \[CT\.S3\.PR\.5\]: .*\n.*shared\/Uploads\/Resource /);
     expect(output).toContain("Acknowledge with 'cdk-validator-cfnguard::s3_bucket_acl_prohibited_check'");
   });
 
@@ -95,9 +96,9 @@ describe('the quality gates of a generated repository', () => {
 
   test('aws-cdk-lib\'s template validation runs in gates:synth, not in a developer\'s cdk synth', () => {
     // A property that CloudFormation's schema does not have: only the built-in validation sees it
-    // (cdk-nag does not look at a plain CfnResource).
+    // (cdk-nag does not look at a plain CfnResource, and no Control Tower rule at an SSM parameter).
     const bad = inApp(
-      "new (require('aws-cdk-lib').CfnResource)(new (require('aws-cdk-lib').Stack)(app, 'schema'), 'Bad', { type: 'AWS::SQS::Queue', properties: { NoSuchProperty: 'x' } });");
+      "new (require('aws-cdk-lib').CfnResource)(new (require('aws-cdk-lib').Stack)(app, 'schema'), 'Bad', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: 'x', NoSuchProperty: 'x' } });");
     const gate = withChange('src/main.ts', bad, ['projen', 'gates:synth']);
     expect(gate.status).not.toBe(0);
     expect(`${gate.stdout}${gate.stderr}`).toContain('NoSuchProperty');
