@@ -44,7 +44,9 @@ const project = new cdk.JsiiProject({
     'cicd-service-prune-outputs': 'lib/cli/prune-outputs.js',
     'cicd-service-upgrade': 'lib/cli/upgrade.js',
   },
-  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', '@types/semver', 'fast-check@^4.3.0', '@types/shell-quote'],
+  // @cdklabs/cdk-validator-cfnguard: the plugin of the Control Tower gate, which generated repositories install
+  // at the exact version of CFN_GUARD_VALIDATOR_VERSION (src/gates/control-tower.ts); here for the tests.
+  devDeps: ['@types/mustache', 'constructs@^10.5.0', 'aws-cdk-lib@^2.257.0', 'projen@^0.103.25', 'cdk-nag@^3.0.2', '@types/semver', 'fast-check@^4.3.0', '@types/shell-quote', '@cdklabs/cdk-validator-cfnguard@0.0.62'],
 
   publishToPypi: {
     distName: 'cicd-service-template',

@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ControlTowerRules } from './control-tower';
 import { InvalidOptionError } from '../shared/service-settings';
 
 /**
@@ -36,10 +37,20 @@ export interface QualityGatesOptions {
    * @default true
    */
   readonly buildspecSchema?: boolean;
+
+  /**
+   * The AWS Control Tower proactive controls (the cfn-guard rules of
+   * `@cdklabs/cdk-validator-cfnguard`) on the CDK app: a rule that a resource breaks, unless the
+   * stack acknowledges it on that resource, fails `cdk synth`, naming the rule, the resource and
+   * the fix. Adds `@cdklabs/cdk-validator-cfnguard` to the devDependencies.
+   *
+   * @default true
+   */
+  readonly controlTower?: boolean;
 }
 
 /** Every gate's name, in the order the README lists them. */
-const GATE_NAMES = ['cdkNag', 'strictSynth', 'dockerfileLint', 'buildspecSchema'] as const;
+const GATE_NAMES = ['cdkNag', 'strictSynth', 'dockerfileLint', 'buildspecSchema', 'controlTower'] as const;
 
 /**
  * Applies the quality gates that act inside the CDK app. A generated `src/main.ts` calls
@@ -58,9 +69,10 @@ export class QualityGates {
   public static readonly BUILTIN_VALIDATION_CONTEXT = 'cicd-service-template:builtinValidation';
 
   /**
-   * Registers the cdk-nag `AwsSolutions` checks as a validation plugin of `scope` (unless
-   * `cdkNag` is `false`): `app.synth()` and `cdk synth` then fail on every unacknowledged finding.
-   * cdk-nag is loaded from the app's dependencies.
+   * Registers the cdk-nag `AwsSolutions` checks (unless `cdkNag` is `false`) and the Control
+   * Tower rules of `@cdklabs/cdk-validator-cfnguard` (unless `controlTower` is `false`) as
+   * validation plugins of `scope`: `app.synth()` and `cdk synth` then fail on every
+   * unacknowledged finding. Both are loaded from the app's dependencies.
    *
    * When the context `BUILTIN_VALIDATION_CONTEXT` is `false` and the environment does not set
    * `CDK_VALIDATION`, the app skips aws-cdk-lib's built-in CloudFormation validation (by setting
@@ -85,6 +97,13 @@ export class QualityGates {
       const nag: typeof import('cdk-nag') = require('cdk-nag');
       Validations.of(scope).addPlugins(new nag.AwsSolutionsChecks(scope, { verbose: true }));
     }
+    if (gates.controlTower) {
+      // Likewise loaded from the app's dependencies; it runs the cfn-guard binary that it bundles.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+      const guard: typeof import('@cdklabs/cdk-validator-cfnguard') = require('@cdklabs/cdk-validator-cfnguard');
+      // Room for the findings of many stacks: the plugin fails on output beyond its buffer.
+      Validations.of(scope).addPlugins(new ControlTowerRules(new guard.CfnGuardValidator({ maxBuffer: 64 * 1024 * 1024 })));
+    }
   }
 
   /**
@@ -107,7 +126,13 @@ export class QualityGates {
       }
     }
     const on = (key: typeof GATE_NAMES[number]) => o[key] !== false;
-    return { cdkNag: on('cdkNag'), strictSynth: on('strictSynth'), dockerfileLint: on('dockerfileLint'), buildspecSchema: on('buildspecSchema') };
+    return {
+      cdkNag: on('cdkNag'),
+      strictSynth: on('strictSynth'),
+      dockerfileLint: on('dockerfileLint'),
+      buildspecSchema: on('buildspecSchema'),
+      controlTower: on('controlTower'),
+    };
   }
 
   private constructor() {}

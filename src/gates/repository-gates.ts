@@ -1,6 +1,10 @@
 import { awscdk, Component } from 'projen';
+import { CFN_GUARD_VALIDATOR_VERSION } from './control-tower';
 import { QualityGates, QualityGatesOptions } from './quality-gates';
 import { editCommandSteps, removeSpawnSteps } from '../shared/task-steps';
+
+/** The npm package of the Control Tower rules gate. */
+const CFN_GUARD_VALIDATOR = '@cdklabs/cdk-validator-cfnguard';
 
 /** The command that this package installs for the Dockerfile and buildspec gates. */
 export const GATES_COMMAND = 'cicd-service-gates';
@@ -10,7 +14,8 @@ export const PARALLEL_COMMAND = 'cicd-service-parallel';
 /**
  * Wires the quality gates into a generated repository's tasks. Every gate that is on runs from the
  * `gates` task, which `test` spawns, so that `npx projen test` in CodeBuild runs them all:
- * - `gates:synth`: `cdk synth -q` (with `--strict` when `strictSynth`), which fails on cdk-nag findings;
+ * - `gates:synth`: `cdk synth -q` (with `--strict` when `strictSynth`), which fails on cdk-nag findings
+ *   and on broken Control Tower rules;
  * - `gates:dockerfile`: `cicd-service-gates dockerfile Dockerfile`;
  * - `gates:buildspec`: `cicd-service-gates buildspec buildspec.yml`.
  * With the synth gate on, `post-compile` no longer synthesizes: `build` runs `test`, and so the
@@ -24,11 +29,16 @@ export const PARALLEL_COMMAND = 'cicd-service-parallel';
 export class RepositoryGates extends Component {
   /** True when cdk.json makes a developer's own synth skip the built-in validation (the gate runs it). */
   public readonly validationInGateOnly: boolean;
+  /** True when the synth gate runs the Control Tower rules. */
+  public readonly controlTower: boolean;
 
   constructor(project: awscdk.AwsCdkTypeScriptApp, gates: Required<QualityGatesOptions>) {
     super(project);
     if (gates.cdkNag && !project.deps.all.some((d) => d.name === 'cdk-nag')) {
       project.addDevDeps('cdk-nag@^3');
+    }
+    if (gates.controlTower && !project.deps.all.some((d) => d.name === CFN_GUARD_VALIDATOR)) {
+      project.addDevDeps(`${CFN_GUARD_VALIDATOR}@${CFN_GUARD_VALIDATOR_VERSION}`);
     }
     const strict = gates.strictSynth ? ['--strict'] : [];
     if (gates.strictSynth) {
@@ -41,9 +51,10 @@ export class RepositoryGates extends Component {
     const all = project.addTask('gates', {
       description: 'Runs the quality gates that are on (see qualityGates in .projenrc.ts)',
     });
-    if (gates.cdkNag || gates.strictSynth) {
+    if (gates.cdkNag || gates.strictSynth || gates.controlTower) {
+      const checks = [...gates.cdkNag ? ['the cdk-nag AwsSolutions checks'] : [], ...gates.controlTower ? ['the Control Tower rules'] : []];
       all.spawn(project.addTask('gates:synth', {
-        description: `Synthesizes the CDK app${gates.cdkNag ? ' with the cdk-nag AwsSolutions checks' : ''}${gates.strictSynth ? ', failing on warnings' : ''}`,
+        description: `Synthesizes the CDK app${checks.length ? ` with ${checks.join(' and ')}` : ''}${gates.strictSynth ? ', failing on warnings' : ''}`,
         exec: ['cdk', 'synth', '-q', ...strict].join(' '),
         // Whatever cdk.json or the shell say, the gate runs aws-cdk-lib's built-in validation.
         env: { CDK_VALIDATION: 'true' },
@@ -78,6 +89,7 @@ export class RepositoryGates extends Component {
       }));
     }
     this.validationInGateOnly = validationInGateOnly;
+    this.controlTower = gates.controlTower;
     if (all.steps.length === 0) {
       project.testTask.spawn(all);
       return;

@@ -3,6 +3,7 @@ import { CicdServiceProps } from './cicd-service-props';
 import { DeliveryStack } from './delivery-stack';
 import { EnvironmentStack } from './environment-stack';
 import { resolveCicdService } from './resolve-cicd-service';
+import { acknowledgeControlTowerRules } from '../gates/control-tower';
 
 /**
  * The stacks of one service, built from its settings: the delivery stack (`<service>-pipeline`:
@@ -28,5 +29,6 @@ export class CicdService {
     this.environmentStacks = settings.environments.map((environment) =>
       new EnvironmentStack(scope, environment.stackName, { service: props, environmentName: environment.name }));
     this.deliveryStack = new DeliveryStack(scope, settings.pipelineStackName, { service: props });
+    for (const stack of [...this.environmentStacks, this.deliveryStack]) acknowledgeControlTowerRules(stack);
   }
 }

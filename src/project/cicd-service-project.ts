@@ -91,8 +91,8 @@ export interface CicdServiceOptions extends ServiceOptions {
 
   /**
    * The quality gates that the repository's `test` task runs (and so the pipeline's build):
-   * cdk-nag AwsSolutions checks, `cdk synth --strict`, the Dockerfile lint and the buildspec schema
-   * check. Each is on unless set to `false`.
+   * cdk-nag AwsSolutions checks, `cdk synth --strict`, the Dockerfile lint, the buildspec schema
+   * check and the AWS Control Tower rules. Each is on unless set to `false`.
    *
    * @default - every gate on
    */
@@ -285,7 +285,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     new BuildSpec(this, settings, {
       node,
       cdkOut: this.cdkConfig.cdkout,
-      testSynthesizes: gates.cdkNag || gates.strictSynth,
+      testSynthesizes: gates.cdkNag || gates.strictSynth || gates.controlTower,
     }, extras.buildspec, ownership, renderer);
     // The package's bin compares the managed files with what .projenrc.ts generates (buildspec.yml runs it).
     this.addTask('check:managed', {

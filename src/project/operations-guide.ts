@@ -107,6 +107,7 @@ export class OperationsGuide extends Component {
       // The compliance profile: the strict environments, in words, and whether the pipeline's stack is strict.
       strictEnvironments: this.settings.environments.filter((e) => e.compliance === 'strict').map((e) => `\`${e.name}\``).join(', '),
       strictPipeline: this.settings.compliance === 'strict',
+      controlTowerGate: this.project.components.some((c) => c instanceof RepositoryGates && c.controlTower),
       ...deploymentGuide(this.settings),
     }));
   }

@@ -38,6 +38,7 @@ describe('the quality gates of a generated repository', () => {
     const tasks = JSON.parse(fs.readFileSync(path.join(dir, '.projen', 'tasks.json'), 'utf-8')).tasks;
     expect(tasks.test.steps[0].execArgs).toEqual(['cicd-service-parallel', 'test:unit', 'gates', '--']);
     expect(tasks.gates.steps).toEqual([{ spawn: 'gates:synth' }, { spawn: 'gates:dockerfile' }, { spawn: 'gates:buildspec' }]);
+    expect(tasks['gates:synth'].description).toContain('the Control Tower rules');
     expect(fs.readFileSync(path.join(dir, 'buildspec.yml'), 'utf-8')).toMatch(/^\s+- npx projen test$/m);
   });
 
@@ -69,6 +70,21 @@ describe('the quality gates of a generated repository', () => {
     expect(`${r.stdout}${r.stderr}`).toContain('AwsSolutions-S1');
   });
 
+  test('a bucket that manages access with an ACL fails npx projen build, naming the Control Tower rule', () => {
+    const planted = (main: string) => {
+      const imports = "import { App } from 'aws-cdk-lib';";
+      if (!main.includes(imports)) throw new Error(`src/main.ts has no \`${imports}\` line`);
+      return inApp("new s3.Bucket(new Stack(app, 'shared'), 'Uploads', { objectOwnership: s3.ObjectOwnership.OBJECT_WRITER, accessControl: s3.BucketAccessControl.LOG_DELIVERY_WRITE });")(
+        main.replace(imports, "import { App, Stack } from 'aws-cdk-lib';\nimport * as s3 from 'aws-cdk-lib/aws-s3';"));
+    };
+    const r = withChange('src/main.ts', planted, ['projen', 'build']);
+    expect(r.status).not.toBe(0);
+    const output = `${r.stdout}${r.stderr}`;
+    // Each line of the output starts with the name of its task ([test:unit] or [gates]).
+    expect(output).toMatch(/ERROR \[CT\.S3\.PR\.5\]: .*\n.*shared\/Uploads\/Resource /);
+    expect(output).toContain("Acknowledge with 'cdk-validator-cfnguard::s3_bucket_acl_prohibited_check'");
+  });
+
   test('a construct warning fails gates:synth (strict), not a plain cdk synth', () => {
     const warn = inApp("require('aws-cdk-lib').Annotations.of(new (require('aws-cdk-lib').Stack)(app, 'warned')).addWarningV2('gates:planted', 'a planted warning');");
     const strict = withChange('src/main.ts', warn, ['projen', 'gates:synth']);
@@ -80,9 +96,9 @@ describe('the quality gates of a generated repository', () => {
 
   test('aws-cdk-lib\'s template validation runs in gates:synth, not in a developer\'s cdk synth', () => {
     // A property that CloudFormation's schema does not have: only the built-in validation sees it
-    // (cdk-nag does not look at a plain CfnResource).
+    // (cdk-nag does not look at a plain CfnResource, and no Control Tower rule at an SSM parameter).
     const bad = inApp(
-      "new (require('aws-cdk-lib').CfnResource)(new (require('aws-cdk-lib').Stack)(app, 'schema'), 'Bad', { type: 'AWS::SQS::Queue', properties: { NoSuchProperty: 'x' } });");
+      "new (require('aws-cdk-lib').CfnResource)(new (require('aws-cdk-lib').Stack)(app, 'schema'), 'Bad', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: 'x', NoSuchProperty: 'x' } });");
     const gate = withChange('src/main.ts', bad, ['projen', 'gates:synth']);
     expect(gate.status).not.toBe(0);
     expect(`${gate.stdout}${gate.stderr}`).toContain('NoSuchProperty');

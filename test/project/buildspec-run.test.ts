@@ -280,7 +280,7 @@ describe('buildspec.yml run with stub tools', () => {
   });
 
   test('with the synth gate off, the build synthesizes the templates itself', () => {
-    const withoutSynthGate: string = synth({ qualityGates: { cdkNag: false, strictSynth: false } })['buildspec.yml'];
+    const withoutSynthGate: string = synth({ qualityGates: { cdkNag: false, strictSynth: false, controlTower: false } })['buildspec.yml'];
     const { log, uploaded } = runBuildspec(withoutSynthGate, { ...CODEBUILD_ENV, SYNTH_GATE: '' });
     expect(log.indexOf('npx projen synth:silent')).toBe(log.indexOf('npx projen test') + 1);
     expect(uploaded?.artifacts).toEqual([STACK_TEMPLATE, 'imagedefinitions.json']);

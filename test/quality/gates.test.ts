@@ -109,13 +109,14 @@ describe('QualityGates.apply', () => {
     expect(synthWithBucket()).toThrow(/AwsSolutions-S1'[\s\S]*AwsSolutions-S10'/);
   });
 
-  test('with cdkNag false, the same app synthesizes', () => {
-    expect(synthWithBucket({ cdkNag: false })).not.toThrow();
+  test('with cdkNag and controlTower false, the same app synthesizes', () => {
+    expect(synthWithBucket({ cdkNag: false, controlTower: false })).not.toThrow();
   });
 
   test.each([
     [null, 'qualityGates'], ['on', 'qualityGates'], [[], 'qualityGates'],
     [{ cdkNag: 'yes' }, 'qualityGates.cdkNag'], [{ strictSynth: 1 }, 'qualityGates.strictSynth'], [{ lint: true }, 'qualityGates.lint'],
+    [{ controlTower: 'on' }, 'qualityGates.controlTower'],
   ])('rejects %p, naming %s', (value, option) => {
     expect(() => QualityGates._resolve(value)).toThrow(InvalidOptionError);
     expect(() => QualityGates._resolve(value)).toThrow(`Invalid option "${option}"`);
@@ -138,7 +139,7 @@ describe('the built-in validation context', () => {
     else process.env.CDK_VALIDATION = env;
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-validation-'));
     const app = new App({ outdir, context: context === undefined ? {} : { [KEY]: context } });
-    QualityGates.apply(app, { cdkNag: false });
+    QualityGates.apply(app, { cdkNag: false, controlTower: false });
     new CfnResource(new Stack(app, 'schema'), 'Bad', { type: 'AWS::SQS::Queue', properties: { NoSuchProperty: 'x' } });
     app.synth();
     const report = path.join(outdir, 'validation-report.json');
@@ -169,7 +170,7 @@ describe('gates in the generated repository', () => {
     const f = files();
     expect(f['package.json'].devDependencies['cdk-nag']).toBeDefined();
     expect(f['src/main.ts']).toContain('QualityGates.apply(app, qualityGates);');
-    expect(f['src/service-settings.ts']).toMatch(/export const qualityGates: QualityGatesOptions = \{\n {2}cdkNag: true,\n {2}strictSynth: true,\n {2}dockerfileLint: true,\n {2}buildspecSchema: true,\n\};/);
+    expect(f['src/service-settings.ts']).toMatch(/export const qualityGates: QualityGatesOptions = \{\n {2}cdkNag: true,\n {2}strictSynth: true,\n {2}dockerfileLint: true,\n {2}buildspecSchema: true,\n {2}controlTower: true,\n\};/);
     const tasks = f['.projen/tasks.json'].tasks;
     expect(tasks['gates:synth'].steps).toEqual([{ exec: 'cdk synth -q --strict' }]);
     // The gate runs aws-cdk-lib's built-in template validation; a developer's own synth skips it.
@@ -190,10 +191,12 @@ describe('gates in the generated repository', () => {
   });
 
   test('every gate off: no gate task, no cdk-nag, plain cdk synth', () => {
-    const f = files({ qualityGates: { cdkNag: false, strictSynth: false, dockerfileLint: false, buildspecSchema: false } });
+    const f = files({ qualityGates: { cdkNag: false, strictSynth: false, dockerfileLint: false, buildspecSchema: false, controlTower: false } });
     const tasks = f['.projen/tasks.json'].tasks;
     expect(Object.keys(tasks).filter((t) => t.startsWith('gates:'))).toEqual([]);
     expect(f['package.json'].devDependencies['cdk-nag']).toBeUndefined();
+    expect(f['package.json'].devDependencies['@cdklabs/cdk-validator-cfnguard']).toBeUndefined();
+    expect(f['docs/operations.md']).not.toContain('Control Tower');
     expect(tasks['synth:silent'].steps).toEqual([{ execArgs: ['cdk', 'synth', '-q'] }]);
     // Without the synth gate, build synthesizes in post-compile as projen's CDK app does.
     expect(tasks['post-compile'].steps).toEqual([{ spawn: 'synth:silent' }]);

@@ -97,7 +97,7 @@ describe.each(COMBINATIONS.map((c) => [c.name]))('%s', (name) => {
     const tasks = g().files['.projen/tasks.json'].tasks;
     const spawned = (tasks.gates?.steps ?? []).map((s: any) => s.spawn);
     expect(spawned).toEqual([
-      ...(gates.cdkNag || gates.strictSynth ? ['gates:synth'] : []),
+      ...(gates.cdkNag || gates.strictSynth || gates.controlTower ? ['gates:synth'] : []),
       ...(gates.dockerfileLint ? ['gates:dockerfile'] : []),
       ...(gates.buildspecSchema ? ['gates:buildspec'] : []),
     ]);

@@ -58,7 +58,7 @@ export const COMBINATIONS: Combination[] = [
   {
     name: 'every gate off, Dockerfile and buildspec owned, runtime env and extra build commands',
     options: {
-      qualityGates: { cdkNag: false, strictSynth: false, dockerfileLint: false, buildspecSchema: false },
+      qualityGates: { cdkNag: false, strictSynth: false, dockerfileLint: false, buildspecSchema: false, controlTower: false },
       ownedFiles: ['Dockerfile', 'buildspec.yml'],
       dockerRuntimeEnv: { LOG_LEVEL: 'debug', FEATURE_X: 'on' },
       buildspecExtraCommands: { installCommands: ['npm --version'], preBuildCommands: ['echo pre'], buildCommands: ['echo built'], postBuildCommands: ['echo done'] },
@@ -82,7 +82,7 @@ export const COMBINATIONS: Combination[] = [
   {
     name: 'only cdk-nag on, 8 vCPU/16 GiB, arm64 standard image, README sections',
     options: {
-      qualityGates: { strictSynth: false, dockerfileLint: false, buildspecSchema: false },
+      qualityGates: { strictSynth: false, dockerfileLint: false, buildspecSchema: false, controlTower: false },
       cpu: 8192,
       memory: 16384,
       buildImage: 'aws/codebuild/amazonlinux-aarch64-standard:2.0',

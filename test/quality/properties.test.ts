@@ -58,7 +58,7 @@ const counts = fc.integer({ min: 1, max: 100 }).chain((desiredCount) => fc.oneof
 const gates = fc.oneof(
   {
     arbitrary: fc.record(
-      { cdkNag: fc.boolean(), strictSynth: fc.boolean(), dockerfileLint: fc.boolean(), buildspecSchema: fc.boolean() },
+      { cdkNag: fc.boolean(), strictSynth: fc.boolean(), dockerfileLint: fc.boolean(), buildspecSchema: fc.boolean(), controlTower: fc.boolean() },
       { requiredKeys: [] },
     ),
     weight: 30,
