@@ -19,7 +19,7 @@ import { resolveCicdService } from './resolve-cicd-service';
 import { ScheduledUpgrade } from './scheduled-upgrade';
 import { ServicePipeline } from './service-pipeline';
 import { TeamAccess } from './team-access';
-import { acknowledgeControl, buildDocker, StrictCompliance } from './strict-compliance';
+import { buildDocker, StrictCompliance } from './strict-compliance';
 import { BUILD_ENV, ENVIRONMENT_TAG_PREFIX, ServiceSettings } from '../shared/service-settings';
 
 /** The key under which buildspec.yml's `reports` section sends the JUnit results. */
@@ -105,7 +105,6 @@ export class DeliveryStack extends Stack {
     this.logBucket = createLogBucket(this, 'LogBucket', resolved.artifactRetentionDays);
     const strict = settings.compliance === 'strict'
       ? new StrictCompliance(this, 'Compliance', { description: `Log groups and images of ${name}` }) : undefined;
-    if (strict) acknowledgeControl(this.logBucket, 's3_bucket_default_encryption_kms_check', 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.');
     if (otherAccounts.length > 0 || strict) {
       // Environments in other accounts read the artifacts: S3-managed keys cannot be shared; strict
       // wants a customer-managed key anyway.

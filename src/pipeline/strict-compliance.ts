@@ -1,4 +1,4 @@
-import { ArnFormat, Aspects, Duration, IAspect, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Duration, IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -95,17 +95,6 @@ class StrictEncryptionAspect implements IAspect {
   }
 }
 
-/** The name under which `@cdklabs/cdk-validator-cfnguard` reports the Control Tower rules. */
-export const CONTROL_TOWER_PLUGIN = 'cdk-validator-cfnguard';
-
-/**
- * Acknowledges a Control Tower rule that `strict` cannot pass on `scope` (the construct that
- * carries the finding), with the reason.
- */
-export function acknowledgeControl(scope: IConstruct, rule: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id: `${CONTROL_TOWER_PLUGIN}::${rule}`, reason });
-}
-
 /**
  * The build container's Docker access: under `strict`, CodeBuild's Docker server (a managed Docker
  * daemon of the project, sized like the build, which keeps its layers between builds; CodeBuild
@@ -136,18 +125,9 @@ export interface StrictEnvironmentScope extends Construct {
 }
 
 /**
- * Applies `strict` to an environment's stack (call it once its load balancer has its listeners):
- * its key and public subnets, and the acknowledgments of what it cannot pass.
+ * Applies `strict` to an environment's stack: its key and public subnets. What it cannot pass is
+ * acknowledged with the Control Tower rules' other acknowledgments (src/gates/control-tower.ts).
  */
 export function strictEnvironment(scope: StrictEnvironmentScope, stackName: string): StrictCompliance {
-  const strict = new StrictCompliance(scope, 'Compliance', { description: `Log groups of ${stackName}`, vpc: scope.vpc });
-  acknowledgeControl(scope.logBucket, 's3_bucket_default_encryption_kms_check',
-    'Load balancer access logs can only be delivered to a bucket encrypted with SSE-S3.');
-  const http = scope.loadBalancer.node.tryFindChild('Http');
-  const https = scope.loadBalancer.node.tryFindChild('Https');
-  if (http && !https) {
-    acknowledgeControl(http, 'alb_http_to_https_redirection_check',
-      'The environment has no certificate: set its domain or certificateArn, and HTTP only redirects to HTTPS.');
-  }
-  return strict;
+  return new StrictCompliance(scope, 'Compliance', { description: `Log groups of ${stackName}`, vpc: scope.vpc });
 }

@@ -3,12 +3,31 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { IConstruct } from 'constructs';
 import { synthSnapshot } from 'projen/lib/util/synth';
-import { CicdService, CicdServiceProject } from '../../src';
+import { CicdService, CicdServiceProject, CicdServiceProps } from '../../src';
 import { CFN_GUARD_VALIDATOR_VERSION, CONTROL_TOWER_ACKNOWLEDGMENTS, CONTROL_TOWER_PLUGIN } from '../../src/gates/control-tower';
 import { QualityGates } from '../../src/gates/quality-gates';
+import { customizedProps, STRICT_PROPS } from '../support/service-stacks';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
+
+/** The Control Tower report of the synth in `outdir`. */
+function controlTowerReport(outdir: string): any {
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf-8'))
+    .pluginReports.find((p: any) => p.pluginName === CONTROL_TOWER_PLUGIN);
+  if (!report) throw new Error(`no ${CONTROL_TOWER_PLUGIN} report in ${outdir}`);
+  return report;
+}
+
+/** The Control Tower acknowledgments in the tree below `scope`: construct, rule and reason. */
+function acknowledgments(scope: IConstruct): Array<{ c: IConstruct; rule: string; reason: string }> {
+  return scope.node.findAll().flatMap((c) => c.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.entries<string>(m.data).filter(([id]) => id.startsWith(`${CONTROL_TOWER_PLUGIN}::`))
+      .map(([id, reason]) => ({ c, rule: id.slice(CONTROL_TOWER_PLUGIN.length + 2), reason }))));
+}
 
 describe('the Control Tower gate on the default service', () => {
   let outdir: string;
@@ -32,8 +51,7 @@ describe('the Control Tower gate on the default service', () => {
     }
   });
 
-  const report = () => JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf-8'))
-    .pluginReports.find((p: any) => p.pluginName === CONTROL_TOWER_PLUGIN);
+  const report = () => controlTowerReport(outdir);
 
   test('a planted bucket with an ACL fails the synth, naming the rule, the resource and the fix', () => {
     // The message names the control, the resource, the fix and how to acknowledge it.
@@ -51,16 +69,56 @@ describe('the Control Tower gate on the default service', () => {
   });
 
   test('acknowledgments sit on CloudFormation resources, each with its reason, never on the user\'s bucket', () => {
-    const acknowledged = app.node.findAll().flatMap((c) => c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries<string>(m.data).filter(([id]) => id.startsWith(`${CONTROL_TOWER_PLUGIN}::`)).map(([id, reason]) => ({ c, id, reason }))));
+    const acknowledged = acknowledgments(app);
     expect(acknowledged.length).toBeGreaterThan(0);
-    for (const { c, id, reason } of acknowledged) {
-      expect([id, CfnResource.isCfnResource(c)]).toEqual([id, true]);
-      const row = CONTROL_TOWER_ACKNOWLEDGMENTS.find((a) => `${CONTROL_TOWER_PLUGIN}::${a.rule}` === id);
-      expect(reason).toBe(row?.reason);
+    for (const { c, rule, reason } of acknowledged) {
+      expect([rule, CfnResource.isCfnResource(c)]).toEqual([rule, true]);
+      // The reason is that of a row of the rule (rules with two rows have two reasons).
+      expect(CONTROL_TOWER_ACKNOWLEDGMENTS.filter((a) => a.rule === rule).map((a) => a.reason)).toContain(reason);
       expect(c.node.path).not.toContain('Planted');
     }
+  });
+});
+
+/**
+ * `customizedProps`, whose keys stand for an organization's own, made elsewhere: their stack
+ * acknowledges the rule they break, which is not the service's to pass.
+ */
+function customizedWithOrganizationKeys(app: App): CicdServiceProps {
+  const props = customizedProps(app);
+  Validations.of(app.node.findChild('shared')).acknowledge({
+    id: `${CONTROL_TOWER_PLUGIN}::kms_create_grant_aws_service_check`, reason: 'The keys of the organization, outside the service',
+  });
+  return props;
+}
+
+describe.each<[string, (app: App) => CicdServiceProps, Record<string, unknown>]>([
+  ['the default service', () => ({ serviceName: 'orders' }), {}],
+  ['a strict service', () => STRICT_PROPS, {}],
+  ['a customized service', customizedWithOrganizationKeys, { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS }],
+])('the Control Tower rules on %s', (_name, props, context) => {
+  let service: CicdService;
+  let report: any;
+  beforeAll(() => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'control-tower-'));
+    const app = new App({ outdir, context });
+    QualityGates.apply(app, { cdkNag: false });
+    service = new CicdService(app, props(app));
+    app.synth();
+    report = controlTowerReport(outdir);
+  });
+
+  const stacks = () => [service.deliveryStack, ...service.environmentStacks];
+  /** `<construct path> <rule>` of each finding on the service's stacks (not the app's other stacks). */
+  const findings = (violations: any[]) => violations.flatMap((v: any) => v.violatingConstructs
+    .map((c: any) => `${c.constructPath} ${v.ruleName}`))
+    .filter((f: string) => stacks().some((s) => f.startsWith(`${s.node.path}/`))).sort();
+
+  test('every finding is acknowledged, and every acknowledgment answers a finding on its resource', () => {
+    expect(findings(report.violations)).toEqual([]);
+    const acknowledged = stacks().flatMap((s) => acknowledgments(s)).map(({ c, rule }) => `${c.node.path} ${rule}`).sort();
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect(acknowledged).toEqual(findings(report.suppressedViolations));
   });
 });
 

@@ -23,6 +23,11 @@ function controlAcknowledgments(stack: SynthesizedStack): string[] {
     .sort();
 }
 
+/** The construct paths (below the stack) that acknowledge the Control Tower rule `rule`. */
+function acknowledgedRule(stack: SynthesizedStack, rule: string): string[] {
+  return controlAcknowledgments(stack).filter((a) => a.endsWith(` ${rule}`)).map((a) => a.slice(0, -rule.length - 1));
+}
+
 describe('strict compliance', () => {
   let s: SynthesizedService;
   let strictStacks: SynthesizedStack[];
@@ -96,8 +101,16 @@ describe('strict compliance', () => {
         .filter(([, r]) => r.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm !== 'aws:kms')
         .map(([id]) => id);
       expect(sseS3).toEqual([expect.stringMatching(/^LogBucket/)]);
+      expect(acknowledgedRule(stack, 's3_bucket_default_encryption_kms_check')).toEqual(['LogBucket/Resource']);
     }
-    expect(controlAcknowledgments(s.delivery)).toEqual(['LogBucket s3_bucket_default_encryption_kms_check']);
+  });
+
+  test('a strict stack acknowledges none of the Control Tower rules that strict passes', () => {
+    const passed = ['cloudwatch_log_group_encrypted_check', 'codebuild_project_environment_privileged_check', 'ecs_service_assign_public_ip_disabled_check',
+      'kms_create_grant_aws_service_check', 'subnet_auto_assign_public_ip_disabled_check'];
+    for (const stack of strictStacks) {
+      expect([stack.stack.stackName, passed.flatMap((rule) => acknowledgedRule(stack, rule))]).toEqual([stack.stack.stackName, []]);
+    }
   });
 
   test('the build runs without privileged mode, on the Docker server, without a local Docker layer cache', () => {
@@ -132,19 +145,30 @@ describe('strict compliance', () => {
       Port: 80, DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
     });
     production.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
-    expect(controlAcknowledgments(production)).toEqual(['LogBucket s3_bucket_default_encryption_kms_check']);
-    expect(controlAcknowledgments(s.environments[1])).toEqual([
-      'LoadBalancer/Http alb_http_to_https_redirection_check', 'LogBucket s3_bucket_default_encryption_kms_check',
-    ]);
+    // Production's canary deployment has a test listener, on HTTP inside the VPC: acknowledged with a reason of its own.
+    expect(acknowledgedRule(production, 'alb_http_to_https_redirection_check')).toEqual(['LoadBalancer/Test/Resource']);
+    expect(acknowledgedRule(s.environments[1], 'alb_http_to_https_redirection_check')).toEqual(['LoadBalancer/Http/Resource']);
   });
 
-  test('an environment that keeps standard is unchanged: public tasks, no key, no acknowledgment', () => {
+  test('an environment that keeps standard is unchanged: public tasks, no key, the standard profile\'s acknowledgments', () => {
     const dev = s.environments[0];
     dev.template.resourceCountIs('AWS::KMS::Key', 0);
     dev.template.resourceCountIs('AWS::EC2::NatGateway', 0);
     dev.template.hasResourceProperties('AWS::ECS::Service', { NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' } } });
     expect(without(dev, 'AWS::Logs::LogGroup', 'KmsKeyId')).toHaveLength(1);
-    expect(controlAcknowledgments(dev)).toEqual([]);
+    expect(controlAcknowledgments(dev)).toEqual([
+      'LoadBalancer/Http/Resource alb_http_to_https_redirection_check',
+      'LoadBalancer/Resource elbv2_deletion_protection_enabled_check',
+      'LogBucket/Resource s3_bucket_default_encryption_kms_check',
+      'LogBucket/Resource s3_bucket_logging_enabled_check',
+      'LogBucket/Resource s3_bucket_object_lock_enabled_check',
+      'LogBucket/Resource s3_bucket_versioning_enabled_check',
+      'LogBucket/Resource s3_event_notifications_enabled_check',
+      'Service/Service ecs_service_assign_public_ip_disabled_check',
+      'ServiceLogGroup/Resource cloudwatch_log_group_encrypted_check',
+      'Vpc/PublicSubnet1/Subnet subnet_auto_assign_public_ip_disabled_check',
+      'Vpc/PublicSubnet2/Subnet subnet_auto_assign_public_ip_disabled_check',
+    ]);
   });
 
   test('a log group that a user adds to a strict stack is encrypted too', () => {
