@@ -41,8 +41,11 @@ export interface QualityGatesOptions {
   /**
    * The AWS Control Tower proactive controls (the cfn-guard rules of
    * `@cdklabs/cdk-validator-cfnguard`) on the CDK app: a rule that a resource breaks, unless the
-   * stack acknowledges it on that resource, fails `cdk synth`, naming the rule, the resource and
-   * the fix. Adds `@cdklabs/cdk-validator-cfnguard` to the devDependencies.
+   * stack acknowledges it on that resource, fails the synth, naming the rule, the resource and
+   * the fix. The rules run with aws-cdk-lib's built-in validation: in the synth gate, and in a
+   * developer's `cdk synth` only while the strict synth gate is off (see
+   * `QualityGates.BUILTIN_VALIDATION_CONTEXT`). Adds `@cdklabs/cdk-validator-cfnguard` to the
+   * devDependencies.
    *
    * @default true
    */
@@ -76,7 +79,8 @@ export class QualityGates {
    *
    * When the context `BUILTIN_VALIDATION_CONTEXT` is `false` and the environment does not set
    * `CDK_VALIDATION`, the app skips aws-cdk-lib's built-in CloudFormation validation (by setting
-   * `CDK_VALIDATION=false` in its own process). An explicit `CDK_VALIDATION` always wins.
+   * `CDK_VALIDATION=false` in its own process). An explicit `CDK_VALIDATION` always wins. The
+   * Control Tower rules run with the built-in validation: not when `CDK_VALIDATION` is `false`.
    */
   public static apply(scope: IConstruct, options?: QualityGatesOptions): void {
     const gates = QualityGates._resolve(options ?? {});
@@ -97,7 +101,9 @@ export class QualityGates {
       const nag: typeof import('cdk-nag') = require('cdk-nag');
       Validations.of(scope).addPlugins(new nag.AwsSolutionsChecks(scope, { verbose: true }));
     }
-    if (gates.controlTower) {
+    // The Control Tower rules (cfn-guard, about 2 s per template) run where the built-in validation
+    // runs: in the synth gate of `npx projen build` and of the pipeline, not in a developer's synth.
+    if (gates.controlTower && process.env.CDK_VALIDATION !== 'false') {
       // Likewise loaded from the app's dependencies; it runs the cfn-guard binary that it bundles.
       // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
       const guard: typeof import('@cdklabs/cdk-validator-cfnguard') = require('@cdklabs/cdk-validator-cfnguard');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnResource, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
@@ -119,6 +119,37 @@ describe.each<[string, (app: App) => CicdServiceProps, Record<string, unknown>]>
     const acknowledged = stacks().flatMap((s) => acknowledgments(s)).map(({ c, rule }) => `${c.node.path} ${rule}`).sort();
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(acknowledged).toEqual(findings(report.suppressedViolations));
+  });
+});
+
+describe('where the rules run', () => {
+  const saved = process.env.CDK_VALIDATION;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = saved;
+  });
+
+  test.each([
+    [undefined, undefined, true],
+    [false, undefined, false],
+    [false, 'true', true],
+    [undefined, 'false', false],
+  ])('context builtinValidation %p with CDK_VALIDATION=%p: the rules run %p, as the built-in validation does', (context, env, expected) => {
+    if (env === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = env;
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'control-tower-where-'));
+    const app = new App({ outdir, context: context === undefined ? {} : { [QualityGates.BUILTIN_VALIDATION_CONTEXT]: context } });
+    QualityGates.apply(app, { cdkNag: false });
+    new s3.Bucket(new Stack(app, 'shared'), 'Uploads', {
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER, accessControl: s3.BucketAccessControl.LOG_DELIVERY_WRITE,
+    });
+    let error: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error ?? '').includes('s3_bucket_acl_prohibited_check')).toBe(expected);
   });
 });
 
