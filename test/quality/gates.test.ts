@@ -165,6 +165,9 @@ describe('the built-in validation context', () => {
   });
 });
 
+/** The first words of the generated guide's paragraph on the Control Tower gate. */
+const CONTROL_TOWER_PARAGRAPH = 'The synth gate also runs the AWS Control Tower proactive controls';
+
 describe('gates in the generated repository', () => {
   test('on by default: cdk-nag installed, main.ts applies the gates with the managed settings', () => {
     const f = files();
@@ -185,6 +188,7 @@ describe('gates in the generated repository', () => {
     // The README says so.
     expect(f['docs/operations.md']).toContain('`npx projen test:unit` (Jest, ESLint, the service tests) and `npx projen gates`');
     expect(f['docs/operations.md']).toContain('`cdk.json` sets `cicd-service-template:builtinValidation` to `false`');
+    expect(f['docs/operations.md']).toContain(CONTROL_TOWER_PARAGRAPH);
     expect(f['package.json'].devDependencies['cicd-service-template']).toBeDefined();
     // build runs test, whose synth gate writes cdk.out: post-compile does not synthesize again.
     expect(tasks['post-compile'].steps ?? []).toEqual([]);
@@ -196,7 +200,8 @@ describe('gates in the generated repository', () => {
     expect(Object.keys(tasks).filter((t) => t.startsWith('gates:'))).toEqual([]);
     expect(f['package.json'].devDependencies['cdk-nag']).toBeUndefined();
     expect(f['package.json'].devDependencies['@cdklabs/cdk-validator-cfnguard']).toBeUndefined();
-    expect(f['docs/operations.md']).not.toContain('Control Tower');
+    // The guide's hardening and compliance sections name Control Tower's controls; the gate's own paragraph is gone.
+    expect(f['docs/operations.md']).not.toContain(CONTROL_TOWER_PARAGRAPH);
     expect(tasks['synth:silent'].steps).toEqual([{ execArgs: ['cdk', 'synth', '-q'] }]);
     // Without the synth gate, build synthesizes in post-compile as projen's CDK app does.
     expect(tasks['post-compile'].steps).toEqual([{ spawn: 'synth:silent' }]);
