@@ -32,17 +32,22 @@ export function readNagReport(outdir: string): NagFinding[] {
     .flatMap((p: any) => p.violations.flatMap((v: any) => v.violatingConstructs.map((c: any) => ({ rule: v.ruleName, path: c.constructPath }))));
 }
 
-/** The cdk-nag rule IDs acknowledged in `scope` and below, with their reasons and the construct that carries each. */
-export function acknowledgments(scope: IConstruct): Array<{ id: string; reason: string; path: string }> {
+/**
+ * The cdk-nag rule IDs acknowledged in `scope` and below, with their reasons and the construct that
+ * carries each; or, with `plugin`, the rules of that validation plugin (such as the Control Tower rules').
+ */
+export function acknowledgments(scope: IConstruct, plugin?: string): Array<{ id: string; reason: string; path: string }> {
   return scope.node.findAll()
     .flatMap((c) => c.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries<any>(m.data).map(([id, value]) => ({
-        id: id.replace(/^[^:]+::/, ''),
-        reason: typeof value === 'string' ? value : value?.reason,
-        path: c.node.path,
-      }))))
-    .filter((a) => a.id.startsWith('AwsSolutions-'));
+      .flatMap((m) => Object.entries<any>(m.data)
+        .filter(([id]) => plugin === undefined || id.startsWith(`${plugin}::`))
+        .map(([id, value]) => ({
+          id: id.replace(/^[^:]+::/, ''),
+          reason: typeof value === 'string' ? value : value?.reason,
+          path: c.node.path,
+        }))))
+    .filter((a) => plugin !== undefined || a.id.startsWith('AwsSolutions-'));
 }
 
 /** The stacks of an app below `scope`. */
