@@ -1,11 +1,9 @@
 import { ArnFormat, Aspects, Duration, IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 
 /** Properties of `StrictCompliance`. */
@@ -120,8 +118,6 @@ function dockerServerSize(computeType: string): string {
 /** The stack of an environment, as far as the `strict` profile concerns it. */
 export interface StrictEnvironmentScope extends Construct {
   readonly vpc: ec2.IVpc;
-  readonly logBucket: s3.IBucket;
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
 }
 
 /**
