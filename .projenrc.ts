@@ -141,6 +141,13 @@ project.addTask('bench', {
 });
 project.eslint?.addLintPattern('bench');
 
+// Template size and synth time of each deployment strategy (bench/strategies.ts), in-process.
+project.addTask('bench:strategies', {
+  description: 'Resources and synth time of each deployment strategy against the rolling update (bench/strategies.ts)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/strategies.ts',
+  receiveArgs: true,
+});
+
 project.addTask('test:quality', {
   description: 'The configuration matrix and the property-based tests: option sets give a clean repository and stack, or are rejected by name',
   exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --coverage=false test/quality/matrix.test.ts test/quality/properties.test.ts',

@@ -18,8 +18,8 @@ import { PullRequestBuilds } from './pull-request-builds';
 import { resolveCicdService } from './resolve-cicd-service';
 import { ScheduledUpgrade } from './scheduled-upgrade';
 import { ServicePipeline } from './service-pipeline';
-import { TeamAccess } from './team-access';
 import { buildDocker, StrictCompliance } from './strict-compliance';
+import { TeamAccess } from './team-access';
 import { BUILD_ENV, ENVIRONMENT_TAG_PREFIX, ServiceSettings } from '../shared/service-settings';
 
 /** The key under which buildspec.yml's `reports` section sends the JUnit results. */

@@ -24,8 +24,8 @@ import { ServiceAlarms } from './service-alarms';
 import { ServiceDashboard } from './service-dashboard';
 import { ServiceDomain } from './service-domain';
 import { ServiceNetwork } from './service-network';
-import { EnvironmentTeamAccess, inAnotherAccount } from './team-access';
 import { strictEnvironment } from './strict-compliance';
+import { EnvironmentTeamAccess, inAnotherAccount } from './team-access';
 import { EnvironmentSettings, InvalidOptionError } from '../shared/service-settings';
 
 /** Properties of `EnvironmentStack`. */
