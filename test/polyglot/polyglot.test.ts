@@ -3,24 +3,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  managedFiles, normalizeTemplate, projectFiles, readmeSnippet, resourceCounts, stackTemplates, taskDefinitions, Template, withoutPythonProjenrc,
+  consumersOutput, managedFiles, normalizeTemplate, projectFiles, readmeSnippet, resourceCounts, stackTemplates, taskDefinitions, Template,
+  withoutPythonProjenrc,
 } from './outputs';
-
-/**
- * The consumers' output folder. Without it the suite fails to run: it never passes with nothing
- * compared.
- */
-function consumersOutput(): string {
-  const out = process.env.POLYGLOT_OUT;
-  if (!out) {
-    throw new Error('POLYGLOT_OUT is not set: run `npx projen test:polyglot` (scripts/polyglot.sh), which builds the packages and runs the consumers first');
-  }
-  const missing = ['typescript', 'python', 'java'].filter((language) => !fs.existsSync(path.join(out, language)));
-  if (missing.length > 0) {
-    throw new Error(`POLYGLOT_OUT=${out} has no output of the ${missing.join(', ')} consumer(s): run scripts/polyglot.sh`);
-  }
-  return out;
-}
 
 const OUT = consumersOutput();
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixture.json'), 'utf-8'));
