@@ -237,6 +237,10 @@ export class DeliveryStack extends Stack {
         });
       }
     }
+    // The team reads these builds as it reads the pipeline's.
+    const verify = this.pullRequestBuilds?.verifyBuild;
+    if (verify) team.addBuild(verify.project, verify.logGroup, verify.testReportGroup);
+    if (this.scheduledUpgrade) team.addBuild(this.scheduledUpgrade.project, this.scheduledUpgrade.logGroup);
 
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'ImageRepositoryUri', { value: this.imageRepository.repositoryUri });

@@ -45,6 +45,8 @@ export interface ScheduledUpgradeProps {
 export class ScheduledUpgrade extends Construct {
   /** The upgrade's project. */
   public readonly project: codebuild.Project;
+  /** The project's log group, `/aws/codebuild/<service>-template-upgrade`. */
+  public readonly logGroup: logs.LogGroup;
   /** The schedule's rule. */
   public readonly rule: events.Rule;
   /** The notification rule of the failed upgrades, when there is a `notificationTopic`. */
@@ -53,7 +55,7 @@ export class ScheduledUpgrade extends Construct {
   constructor(scope: Construct, id: string, props: ScheduledUpgradeProps) {
     super(scope, id);
     const projectName = `${props.serviceName}-template-upgrade`;
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/codebuild/${projectName}`,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -81,7 +83,7 @@ export class ScheduledUpgrade extends Construct {
         BASE_BRANCH: { value: props.branch },
         CLONE_URL: { value: props.repository.repositoryCloneUrlHttp },
       },
-      logging: { cloudWatch: { logGroup } },
+      logging: { cloudWatch: { logGroup: this.logGroup } },
       // The upgrade writes no test reports.
       grantReportGroupPermissions: false,
       timeout: Duration.minutes(30),

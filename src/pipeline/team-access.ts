@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { executeCommandLogGroupName } from './execute-command';
 import { acknowledgeWildcards } from './nag-acknowledgments';
 import { approvalStageName } from './service-pipeline';
 import { EnvironmentSettings, ServiceSettings } from '../shared/service-settings';
@@ -13,6 +14,9 @@ import { environmentTeamPolicyName } from '../shared/team-access-settings';
 
 /** The approval action's name in each environment's approval stage (see `ServicePipeline`). */
 const APPROVAL_ACTION = 'Approve';
+
+/** Why the team's policy names the log streams of a log group with a wildcard. */
+const LOG_STREAMS_REASON = 'The log streams of the service\'s own log groups (builds, environments and their ECS Exec sessions), whose names cannot be known in advance';
 
 /** Properties of `TeamAccess`. */
 export interface TeamAccessProps {
@@ -36,7 +40,8 @@ export interface TeamAccessProps {
  * The team's access to the service in the pipeline's account: a customer managed policy
  * `<service>-team-access` (and, with `teamAccess.group`, an IAM group `<service>-team` with it) that
  * lets a developer pull and push the CodeCommit repository, read the builds, their logs and test
- * reports, the pipeline and its runs, the log groups and ECS services of the environments in this
+ * reports (`addBuild` adds the pull request build and the template upgrade), the pipeline and its
+ * runs, the log groups (ECS Exec sessions' included) and ECS services of the environments in this
  * account, and approve or reject a waiting approval of the pipeline only in a session signed in
  * with MFA. Every statement names the service's own resources.
  */
@@ -45,6 +50,9 @@ export class TeamAccess extends Construct {
   public readonly policy: iam.ManagedPolicy;
   /** The group with the policy, when `teamAccess.group` is true. */
   public readonly group?: iam.Group;
+  private readonly buildsStatement: iam.PolicyStatement;
+  private readonly reportsStatement: iam.PolicyStatement;
+  private readonly logsStatement: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: TeamAccessProps) {
     super(scope, id);
@@ -74,18 +82,20 @@ export class TeamAccess extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `codecommit.${stack.region}.amazonaws.com` } },
       }));
     }
+    this.buildsStatement = new iam.PolicyStatement({
+      sid: 'ReadTheBuilds',
+      actions: ['codebuild:BatchGetProjects', 'codebuild:ListBuildsForProject', 'codebuild:BatchGetBuilds'],
+      resources: [props.buildProject.projectArn],
+    });
+    this.reportsStatement = new iam.PolicyStatement({
+      sid: 'ReadTheTestReports',
+      actions: ['codebuild:BatchGetReportGroups', 'codebuild:ListReportsForReportGroup', 'codebuild:BatchGetReports',
+        'codebuild:DescribeTestCases', 'codebuild:GetReportGroupTrend'],
+      resources: [props.testReportGroup.reportGroupArn],
+    });
     statements.push(
-      new iam.PolicyStatement({
-        sid: 'ReadTheBuilds',
-        actions: ['codebuild:BatchGetProjects', 'codebuild:ListBuildsForProject', 'codebuild:BatchGetBuilds'],
-        resources: [props.buildProject.projectArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadTheTestReports',
-        actions: ['codebuild:BatchGetReportGroups', 'codebuild:ListReportsForReportGroup', 'codebuild:BatchGetReports',
-          'codebuild:DescribeTestCases', 'codebuild:GetReportGroupTrend'],
-        resources: [props.testReportGroup.reportGroupArn],
-      }),
+      this.buildsStatement,
+      this.reportsStatement,
       new iam.PolicyStatement({
         sid: 'ReadThePipeline',
         actions: ['codepipeline:GetPipeline', 'codepipeline:GetPipelineState', 'codepipeline:GetPipelineExecution',
@@ -94,10 +104,9 @@ export class TeamAccess extends Construct {
       }),
     );
     const local = settings.environments.filter((e) => !inAnotherAccount(settings, e));
-    // The build log group by its literal name: its ARN then names the service, not a token.
-    const buildLogGroupName = (props.buildLogGroup.node.defaultChild as logs.CfnLogGroup).logGroupName!;
-    const logGroups = [logGroupArn(stack, buildLogGroupName), ...local.map((e) => logGroupArn(stack, e.logGroupName))];
-    statements.push(readLogs(logGroups));
+    const logGroups = [logGroupArn(stack, literalName(props.buildLogGroup)), ...local.flatMap((e) => environmentLogGroups(stack, e))];
+    this.logsStatement = readLogs(logGroups);
+    statements.push(this.logsStatement);
     if (local.length > 0) statements.push(readEcs(stack, local));
     const approvals = settings.environments.filter((e) => e.requireApproval)
       .map((e) => `${props.pipeline.pipelineArn}/${approvalStageName(e.name)}/${APPROVAL_ACTION}`);
@@ -128,8 +137,7 @@ export class TeamAccess extends Construct {
       description: `Developers of ${settings.serviceName}: Git, builds, pipeline, logs and ECS state; approvals with MFA only`,
       statements,
     });
-    acknowledgeWildcards(this.policy, 'The log streams of the service\'s own log groups (build and environments), whose names cannot be known in advance',
-      logGroups.map((arn) => `Resource::${nagArn(stack, arn)}`));
+    acknowledgeWildcards(this.policy, LOG_STREAMS_REASON, logGroups.map((arn) => `Resource::${nagArn(stack, arn)}`));
     if (local.length > 0) {
       acknowledgeWildcards(this.policy, 'The tasks of the service\'s own clusters, whose IDs change with every deployment',
         local.map((e) => `Resource::${nagArn(stack, taskArns(stack, e))}`));
@@ -141,6 +149,20 @@ export class TeamAccess extends Construct {
       new CfnOutput(stack, 'TeamGroupName', { value: this.group.groupName, description: 'The team\'s IAM group, with the team\'s policy' });
     }
   }
+
+  /**
+   * Lets the team read another build project of the service (pull request builds, the template
+   * upgrade): the project and its builds, the events of its log group and, when it has one, its
+   * test report group; the same read actions as for the pipeline's build, on these resources only.
+   */
+  public addBuild(project: codebuild.IProject, logGroup: logs.ILogGroup, testReportGroup?: codebuild.IReportGroup): void {
+    const stack = Stack.of(this);
+    const logArn = logGroupArn(stack, literalName(logGroup));
+    this.buildsStatement.addResources(project.projectArn);
+    if (testReportGroup) this.reportsStatement.addResources(testReportGroup.reportGroupArn);
+    this.logsStatement.addResources(logArn);
+    acknowledgeWildcards(this.policy, LOG_STREAMS_REASON, [`Resource::${nagArn(stack, logArn)}`]);
+  }
 }
 
 /** Properties of `EnvironmentTeamAccess`. */
@@ -151,8 +173,8 @@ export interface EnvironmentTeamAccessProps {
 
 /**
  * The team's access to an environment in another account than the pipeline's: a customer managed
- * policy `<service>-<environment>-team-access` that reads the environment's logs and its ECS
- * service and tasks. Nothing else of the service lives in that account.
+ * policy `<service>-<environment>-team-access` that reads the environment's logs (its ECS Exec
+ * sessions' included, when ECS Exec is on) and its ECS service and tasks. Nothing else of the service lives in that account.
  */
 export class EnvironmentTeamAccess extends Construct {
   /** The policy to attach to a developer's user, group or role in the environment's account. */
@@ -162,14 +184,14 @@ export class EnvironmentTeamAccess extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const environment = props.environment;
-    const logGroup = logGroupArn(stack, environment.logGroupName);
+    const logGroups = environmentLogGroups(stack, environment);
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       managedPolicyName: environmentTeamPolicyName(environment.stackName),
       description: `Developers of ${environment.stackName}: its logs and ECS state`,
-      statements: [readLogs([logGroup]), readEcs(stack, [environment])],
+      statements: [readLogs(logGroups), readEcs(stack, [environment])],
     });
-    acknowledgeWildcards(this.policy, 'The log streams of the environment\'s own log group, whose names cannot be known in advance',
-      [`Resource::${nagArn(stack, logGroup)}`]);
+    acknowledgeWildcards(this.policy, 'The log streams of the environment\'s own log groups (its containers and ECS Exec sessions), whose names cannot be known in advance',
+      logGroups.map((arn) => `Resource::${nagArn(stack, arn)}`));
     acknowledgeWildcards(this.policy, 'The tasks of the environment\'s own cluster, whose IDs change with every deployment',
       [`Resource::${nagArn(stack, taskArns(stack, environment))}`]);
     new CfnOutput(stack, 'TeamAccessPolicyArn', { value: this.policy.managedPolicyArn, description: 'The team\'s policy in this account: attach it to a user, group or role' });
@@ -184,6 +206,17 @@ export function inAnotherAccount(settings: ServiceSettings, environment: Environ
 /** A log group and its streams, by name. */
 function logGroupArn(stack: Stack, name: string): string {
   return stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/** A log group's name as the template states it: a literal name gives an ARN that names the service, not a token. */
+function literalName(logGroup: logs.ILogGroup): string {
+  return (logGroup.node.defaultChild as logs.CfnLogGroup | undefined)?.logGroupName ?? logGroup.logGroupName;
+}
+
+/** The log groups of an environment: its containers', and its ECS Exec sessions' when ECS Exec is on. */
+function environmentLogGroups(stack: Stack, environment: EnvironmentSettings): string[] {
+  const names = [environment.logGroupName, ...(environment.runtime.enableExecuteCommand ? [executeCommandLogGroupName(environment)] : [])];
+  return names.map((name) => logGroupArn(stack, name));
 }
 
 function readLogs(logGroups: string[]): iam.PolicyStatement {

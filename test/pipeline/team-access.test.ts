@@ -25,6 +25,23 @@ function resources(st: any): string[] {
   return [st.Resource].flat().map(text);
 }
 
+/** The names of the log groups that a statement names (`...:log-group:<name>:*`). */
+function logGroupNames(st: any): string[] {
+  return resources(st).map((arn) => /:log-group:(.+):\*$/.exec(arn)?.[1] ?? arn);
+}
+
+/** The log groups of templates that have a name of their own (the functions' have none). */
+function namedLogGroups(...templates: any[]): string[] {
+  return templates.flatMap((json) => resourcesOfType(json, 'AWS::Logs::LogGroup').map(([, r]) => r.Properties.LogGroupName).filter((n) => typeof n === 'string'));
+}
+
+/** The logical ID of the resource of a type with a name property. */
+function logicalIdNamed(json: any, type: string, name: string): string {
+  const found = resourcesOfType(json, type).find(([, r]) => r.Properties.Name === name);
+  if (!found) throw new Error(`no ${type} named ${name}`);
+  return found[0];
+}
+
 describe('the team\'s policy in the pipeline\'s stack, default service', () => {
   let json: any;
   let byId: Record<string, any>;
@@ -61,23 +78,30 @@ describe('the team\'s policy in the pipeline\'s stack, default service', () => {
     expect(resources(byId.PushBranches)).toEqual([`<${repository}.Arn>`]);
   });
 
-  test('builds, test reports and the pipeline: each statement on the service\'s own resource', () => {
-    const [project] = resourcesOfType(json, 'AWS::CodeBuild::Project').find(([, r]) => r.Properties.Name === 'orders-build')!;
-    const [reportGroup] = resourcesOfType(json, 'AWS::CodeBuild::ReportGroup').find(([, r]) => r.Properties.Name === 'orders-build-unit-tests')!;
+  test('builds, test reports and the pipeline: each statement on the service\'s own resources', () => {
+    const project = (name: string) => `<${logicalIdNamed(json, 'AWS::CodeBuild::Project', name)}.Arn>`;
+    const reportGroup = (name: string) => `<${logicalIdNamed(json, 'AWS::CodeBuild::ReportGroup', name)}.Arn>`;
     const [pipeline] = only(json, 'AWS::CodePipeline::Pipeline');
-    expect(resources(byId.ReadTheBuilds)).toEqual([`<${project}.Arn>`]);
-    expect(resources(byId.ReadTheTestReports)).toEqual([`<${reportGroup}.Arn>`]);
+    // The pipeline's build, the pull request build and the template upgrade: every project of the stack.
+    expect(resources(byId.ReadTheBuilds)).toEqual([project('orders-build'), project('orders-pull-requests'), project('orders-template-upgrade')]);
+    expect(resourcesOfType(json, 'AWS::CodeBuild::Project')).toHaveLength(3);
+    // The pipeline's build and the pull request build report tests; the upgrade reports none.
+    expect(resources(byId.ReadTheTestReports)).toEqual([reportGroup('orders-build-unit-tests'), reportGroup('orders-pull-requests-unit-tests')]);
+    expect(resourcesOfType(json, 'AWS::CodeBuild::ReportGroup')).toHaveLength(2);
     expect(resources(byId.ReadThePipeline)).toEqual([`arn:<AWS::Partition>:codepipeline:<AWS::Region>:<AWS::AccountId>:<${pipeline}>`]);
     for (const id of ['ReadTheBuilds', 'ReadTheTestReports', 'ReadThePipeline']) {
       expect([id, [byId[id].Action].flat().every((a: string) => /:(Get|List|BatchGet|Describe)/.test(a))]).toEqual([id, true]);
     }
   });
 
-  test('the build\'s and both environments\' log groups, and both environments\' ECS clusters, services and tasks', () => {
+  test('the builds\' and both environments\' log groups, and both environments\' ECS clusters, services and tasks', () => {
     const prefix = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:';
     expect(resources(byId.ReadTheLogs)).toEqual([
       `${prefix}/aws/codebuild/orders-build:*`, `${prefix}/ecs/orders/staging:*`, `${prefix}/ecs/orders/production:*`,
+      `${prefix}/aws/codebuild/orders-pull-requests:*`, `${prefix}/aws/codebuild/orders-template-upgrade:*`,
     ]);
+    // Every log group with a name of its own in the pipeline's account, and nothing else.
+    expect(logGroupNames(byId.ReadTheLogs).sort()).toEqual(namedLogGroups(json, ...services.base.environments.map((e) => e.json)).sort());
     const ecs = 'arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:';
     expect(resources(byId.ReadTheEcsServices)).toEqual(['staging', 'production'].flatMap((e) => [
       `${ecs}cluster/orders-${e}`, `${ecs}service/orders-${e}/orders-${e}`, `${ecs}task/orders-${e}/*`,
@@ -108,6 +132,14 @@ describe('the team\'s policy in the pipeline\'s stack, default service', () => {
 });
 
 describe('the team\'s policy, customized and cross-account services', () => {
+  test('ECS Exec in an environment of the pipeline\'s account: its session log group too', () => {
+    const byId = statements(services.custom.delivery.json);
+    const names = logGroupNames(byId.ReadTheLogs);
+    expect(names).toEqual(expect.arrayContaining(['/ecs/billing-api/production/exec', '/ecs/billing-api/production']));
+    expect(names.filter((n) => n.endsWith('/exec'))).toEqual(['/ecs/billing-api/production/exec']);
+    expect(names.sort()).toEqual(namedLogGroups(services.custom.delivery.json, ...services.custom.environments.map((e) => e.json)).sort());
+  });
+
   test('a customer-managed repository key: its use through CodeCommit only', () => {
     const byId = statements(services.custom.delivery.json);
     const [, repository] = only(services.custom.delivery.json, 'AWS::CodeCommit::Repository');
@@ -125,6 +157,8 @@ describe('the team\'s policy, customized and cross-account services', () => {
     expect(resources(byId.ReadTheLogs)).toEqual([
       'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/aws/codebuild/orders-build:*',
       'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/ecs/orders/staging:*',
+      'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/aws/codebuild/orders-pull-requests:*',
+      'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/aws/codebuild/orders-template-upgrade:*',
     ]);
     expect(JSON.stringify(byId.ReadTheEcsServices)).not.toContain('production');
     // The approval of production is the pipeline's, in the pipeline's account.
@@ -149,7 +183,14 @@ describe('options that change the team\'s access', () => {
   let withGroup: SynthesizedService;
   let connection: SynthesizedService;
   let noApproval: SynthesizedService;
+  let execAcross: SynthesizedService;
   beforeAll(() => {
+    execAcross = synthesizeService({
+      ...CROSS_ACCOUNT_PROPS,
+      enableExecuteCommand: true,
+      pullRequestBuilds: false,
+      upgradeSchedule: 'off',
+    });
     withGroup = synthesizeService({ ...CROSS_ACCOUNT_PROPS, teamAccess: { group: true } });
     connection = synthesizeService({
       serviceName: 'orders',
@@ -171,6 +212,24 @@ describe('options that change the team\'s access', () => {
     expect([byId.PullTheRepository, byId.PushBranches]).toEqual([undefined, undefined]);
     expect(JSON.stringify(byId)).not.toContain('codecommit:');
     expect(byId.ReadTheBuilds).toBeDefined();
+  });
+
+  test('ECS Exec everywhere, no pull request builds, no upgrade: the session logs in both accounts, no other build', () => {
+    const byId = statements(execAcross.delivery.json);
+    const [project] = only(execAcross.delivery.json, 'AWS::CodeBuild::Project');
+    const [reportGroup] = only(execAcross.delivery.json, 'AWS::CodeBuild::ReportGroup');
+    expect(resources(byId.ReadTheBuilds)).toEqual([`<${project}.Arn>`]);
+    expect(resources(byId.ReadTheTestReports)).toEqual([`<${reportGroup}.Arn>`]);
+    const [staging, production] = execAcross.environments;
+    expect(logGroupNames(byId.ReadTheLogs)).toEqual(['/aws/codebuild/orders-build', '/ecs/orders/staging', '/ecs/orders/staging/exec']);
+    expect(logGroupNames(byId.ReadTheLogs).sort()).toEqual(namedLogGroups(execAcross.delivery.json, staging.json).sort());
+    const own = statements(production.json);
+    expect(resources(own.ReadTheLogs)).toEqual([
+      'arn:<AWS::Partition>:logs:eu-west-1:222222222222:log-group:/ecs/orders/production:*',
+      'arn:<AWS::Partition>:logs:eu-west-1:222222222222:log-group:/ecs/orders/production/exec:*',
+    ]);
+    expect(logGroupNames(own.ReadTheLogs).sort()).toEqual(namedLogGroups(production.json).sort());
+    expect(Object.keys(own)).toEqual(['ReadTheLogs', 'ReadTheEcsServices']);
   });
 
   test('no environment waits for an approval: nothing to approve, approvals still denied without MFA', () => {

@@ -23,6 +23,14 @@ describe('the operating guide on the team\'s access', () => {
     }
     expect(section).not.toContain('aws iam add-user-to-group');
     expect(section).not.toContain('runs in account');
+    expect(section).toContain('- read the pull request build `orders-pull-requests`, its builds, their logs and test reports;');
+    expect(section).toContain('- read the template upgrade `orders-template-upgrade`, its builds and their logs;');
+  });
+
+  test('without pull request builds and upgrades: neither is listed', () => {
+    const section = teamSection(synth({ serviceName: 'orders', pullRequestBuilds: false, upgradeSchedule: 'off' })[GUIDE]);
+    expect(section).toContain('- read the build project `orders-build`');
+    expect(section).not.toMatch(/pull-requests|template-upgrade/);
   });
 
   test('with the group, an environment in another account and a connection source', () => {

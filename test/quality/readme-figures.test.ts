@@ -51,8 +51,9 @@ function serviceAcknowledgments(props: (app: App) => CicdServiceProps, plugin?: 
   const environments = service.deliveryStack._settings.environments.map((e) => e.name);
   const regions = RegionInfo.regions.map((r) => r.name);
   const generic = (text: string) => environments
-    .reduce((t, env) => t.split(`${serviceName}-${env}`).join('<service>-<environment>').replace(new RegExp(`(^|/)(Approve-)?${env}(?=/|$)`, 'g'), '$1$2<environment>'), text)
-    .replace(new RegExp(`(^|[^a-z0-9-])${serviceName}(?![a-z0-9-])`, 'g'), '$1<service>')
+    .reduce((t, env) => t.split(`${serviceName}-${env}`).join('<service>-<environment>').replace(new RegExp(`(^|/)(Approve-)?${env}(?=[/:]|$)`, 'g'), '$1$2<environment>'), text)
+    // The service's name alone or as the prefix of a name (`/aws/codebuild/<service>-build`).
+    .replace(new RegExp(`(^|[^a-z0-9-])${serviceName}(?![a-z0-9])`, 'g'), '$1<service>')
     .replace(/\b\d{12}\b/g, '<account>')
     .replace(new RegExp(`:(${regions.join('|')}):`, 'g'), ':<region>:');
   return stacksOf(app).flatMap((stack) => acknowledgments(stack, plugin).map((a) => ({
@@ -96,6 +97,20 @@ function figures(): string {
     END,
   ].join('\n');
 }
+
+test('the acknowledgment table names no service, environment, account or region of the services it is made from', () => {
+  const names = SERVICES.flatMap((props) => {
+    const app = new App();
+    const settings = new CicdService(app, props(app)).deliveryStack._settings;
+    return [settings.serviceName, ...settings.environments.flatMap((e) => [e.name, e.account ?? ''])];
+  }).filter((n) => n !== '');
+  const regions = RegionInfo.regions.map((r) => r.name);
+  const named = (text: string) => [...new Set([...names, ...regions])].filter((n) => new RegExp(`(^|[^A-Za-z0-9])${n}([^A-Za-z0-9]|$)`).test(text));
+  expect(names).toEqual(expect.arrayContaining(['orders', 'billing-api', 'staging', '222222222222']));
+  const rows = [...acknowledgmentRows(SERVICES), ...acknowledgmentRows([...SERVICES, () => STRICT_PROPS], CONTROL_TOWER_PLUGIN)];
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.map((r) => [r.rule, r.where, named(`${r.rule} ${r.where}`)]).filter(([, , n]) => n.length > 0)).toEqual([]);
+});
 
 test('the README\'s quality figures are those of the code', () => {
   const readme = fs.readFileSync(README, 'utf-8');
