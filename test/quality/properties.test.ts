@@ -172,7 +172,18 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
     logRetentionDays: fc.option(logRetentionDays, { nil: undefined, freq: 3 }),
     compliance: fc.option(fc.constantFrom('standard', 'strict'), { nil: undefined, freq: 4 }),
     deployment: fc.option(deployment, { nil: undefined, freq: 3 }),
-  }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c }));
+  }).map(({ size: s, counts: c, ...rest }) => withoutUndefined({ ...rest, ...s, ...c, network: strictlyPrivate(rest.compliance, rest.network) }));
+}
+
+/**
+ * A strict environment's own network without public tasks: strict refuses `taskSubnets: 'public'`,
+ * which the service-wide network and the hostile inputs still try, so that the random sets are not
+ * rejected for it in every other strict environment.
+ */
+function strictlyPrivate(compliance: unknown, network: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (compliance !== 'strict' || network?.taskSubnets !== 'public') return network;
+  const { taskSubnets, ...rest } = network;
+  return rest;
 }
 
 /** A domain in one of two zones; two environments may draw the same name, which is rejected. */
@@ -286,8 +297,20 @@ const optionsArbitrary = fc.record({
   compliance: fc.option(option(fc.constantFrom('standard', 'strict'), HOSTILE_INPUTS.compliance), { nil: undefined, freq: 3 }),
   deployment: fc.option(option(deployment, HOSTILE_INPUTS.deployment), { nil: undefined, freq: 3 }),
   placement,
-}).map(({ size: s, counts: c, placement: p, sourcing: r, ...rest }) =>
-  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p, ...r }));
+  // Whether a connection of another account than the pipeline's is kept (refused) or moved to it.
+  foreignConnection: fc.integer({ min: 0, max: 3 }),
+}).map(({ size: s, counts: c, placement: p, sourcing: r, foreignConnection, ...rest }) =>
+  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p, ...connectionOfPipelineAccount(r, p.pipelineAccount, foreignConnection > 0) }));
+
+/** The sourcing with its connection moved to the pipeline's account when `move` (a connection cannot cross accounts). */
+function connectionOfPipelineAccount(sourcing: Record<string, unknown>, pipelineAccount: unknown, move: boolean): Record<string, unknown> {
+  const source = sourcing.source as Record<string, unknown> | undefined;
+  if (!move || typeof pipelineAccount !== 'string' || typeof source?.connectionArn !== 'string') return sourcing;
+  const parts = source.connectionArn.split(':');
+  if (parts.length < 6) return sourcing;
+  parts[4] = pipelineAccount;
+  return { ...sourcing, source: { ...source, connectionArn: parts.join(':') } };
+}
 
 /**
  * Whether the option that an error names was given: a key of the options, a field of an object
