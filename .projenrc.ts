@@ -63,11 +63,13 @@ const project = new cdk.JsiiProject({
       // The end-to-end tests pack the package and run `projen new`; they run from `test:e2e`.
       // The image test builds a container image with buildah; it runs from `test:image`.
       // The polyglot consumers build the Python and Java packages; they run from `test:polyglot`.
-      // The property tests (hundreds of generated repositories) and the configuration matrix (nine
-      // stacks through cfn-lint and cdk-nag) run from `test:quality`.
+      // The property tests (hundreds of generated repositories), the configuration matrix (nine
+      // stacks through cfn-lint and cdk-nag) and the compliance figures (the matrix through the
+      // Control Tower rules and checkov) run from `test:quality`.
       testPathIgnorePatterns: [
         '/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/image/', '<rootDir>/test/polyglot/',
         '<rootDir>/test/quality/properties.test.ts', '<rootDir>/test/quality/matrix.test.ts',
+        '<rootDir>/test/quality/compliance.test.ts',
       ],
       // Istanbul instruments only the files ts-jest compiles (src/ and test/); V8's coverage slows
       // every function the tests run, aws-cdk-lib's included, and doubled the time of the suite.
@@ -149,8 +151,8 @@ project.addTask('bench:strategies', {
 });
 
 project.addTask('test:quality', {
-  description: 'The configuration matrix and the property-based tests: option sets give a clean repository and stack, or are rejected by name',
-  exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --coverage=false test/quality/matrix.test.ts test/quality/properties.test.ts',
+  description: 'The configuration matrix, the property-based tests and the compliance figures: option sets give a clean repository and stack, or are rejected by name',
+  exec: 'jest --passWithNoTests=false --testPathIgnorePatterns=/node_modules/ --coverage=false test/quality/matrix.test.ts test/quality/properties.test.ts test/quality/compliance.test.ts',
 });
 
 project.synth();

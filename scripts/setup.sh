@@ -7,10 +7,16 @@ if [ ! -d node_modules/projen ]; then
   npm ci --no-audit --no-fund
 fi
 
-# cfn-lint checks the synthesized templates in test/pipeline; it lives in a project-local virtualenv.
+# cfn-lint checks the synthesized templates in test/pipeline; checkov scans those of the quality
+# suite (test/quality/compliance.test.ts), pinned because its checks change with each release and
+# the reviewed findings are made for this one. Both live in a project-local virtualenv.
+checkov_version=3.3.30
 if [ ! -x .venv/bin/cfn-lint ] || [ "${CI:-}" = "true" ]; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check --upgrade 'cfn-lint>=1.20,<2'
+fi
+if [ "$(.venv/bin/checkov --version 2>/dev/null)" != "$checkov_version" ]; then
+  .venv/bin/pip install --quiet --disable-pip-version-check "checkov==$checkov_version"
 fi
 
 # The image test (npx projen test:image) builds with buildah and needs a static busybox for the

@@ -119,7 +119,7 @@ export function generate(combination: Combination, nag: boolean, outdir = fs.mkd
   const settings = readSettingsObject(files['src/service-settings.ts'], 'serviceSettings');
 
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'quality-cdk-')), context: files['cdk.json'].context });
-  // The Control Tower rules run once over every template (test/quality/compliance.test.ts).
+  // The Control Tower rules run per configuration, under both profiles, in test/quality/compliance.test.ts.
   if (nag) QualityGates.apply(app, { cdkNag: true, controlTower: false });
   const extras = combination.cdkExtras?.(app) ?? {};
   // Stacks that stand for the user's own resources (the extras' "shared" stack) are not the service's.

@@ -9,6 +9,7 @@ import { COMBINATIONS } from './matrix';
 import { CicdService, CicdServiceProps } from '../../src';
 import { CONTROL_TOWER_PLUGIN } from '../../src/gates/control-tower';
 import { acknowledgments, stacksOf } from '../support/cdk-nag';
+import { expectReadmeBlock } from '../support/readme-block';
 import { CONNECTION_SOURCE_PROPS, CROSS_ACCOUNT_PROPS, customizedProps, STRICT_PROPS } from '../support/service-stacks';
 
 jest.setTimeout(300_000);
@@ -113,14 +114,5 @@ test('the acknowledgment table names no service, environment, account or region 
 });
 
 test('the README\'s quality figures are those of the code', () => {
-  const readme = fs.readFileSync(README, 'utf-8');
-  const expected = figures();
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (process.env.UPDATE_README === '1' && start >= 0 && end > start) {
-    fs.writeFileSync(README, readme.slice(0, start) + expected + readme.slice(end + END.length));
-    return;
-  }
-  expect(start).toBeGreaterThanOrEqual(0);
-  expect(readme.slice(start, end + END.length)).toBe(expected);
+  expectReadmeBlock(README, START, END, figures());
 });
