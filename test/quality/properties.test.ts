@@ -180,9 +180,9 @@ function environment(location: { pipelineAccount?: unknown; pipelineRegion?: unk
  * which the service-wide network and the hostile inputs still try, so that the random sets are not
  * rejected for it in every other strict environment.
  */
-function strictlyPrivate(compliance: unknown, network: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (compliance !== 'strict' || network?.taskSubnets !== 'public') return network;
-  const { taskSubnets, ...rest } = network;
+function strictlyPrivate(compliance: unknown, own: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (compliance !== 'strict' || own?.taskSubnets !== 'public') return own;
+  const { taskSubnets, ...rest } = own;
   return rest;
 }
 
@@ -300,16 +300,22 @@ const optionsArbitrary = fc.record({
   // Whether a connection of another account than the pipeline's is kept (refused) or moved to it.
   foreignConnection: fc.integer({ min: 0, max: 3 }),
 }).map(({ size: s, counts: c, placement: p, sourcing: r, foreignConnection, ...rest }) =>
-  withoutUndefined({ ...rest, ...(s as object | undefined), ...(c as object | undefined), ...p, ...connectionOfPipelineAccount(r, p.pipelineAccount, foreignConnection > 0) }));
+  withoutUndefined({
+    ...rest,
+    ...(s as object | undefined),
+    ...(c as object | undefined),
+    ...p,
+    ...connectionOfPipelineAccount(r, p.pipelineAccount, foreignConnection > 0),
+  }));
 
 /** The sourcing with its connection moved to the pipeline's account when `move` (a connection cannot cross accounts). */
-function connectionOfPipelineAccount(sourcing: Record<string, unknown>, pipelineAccount: unknown, move: boolean): Record<string, unknown> {
-  const source = sourcing.source as Record<string, unknown> | undefined;
-  if (!move || typeof pipelineAccount !== 'string' || typeof source?.connectionArn !== 'string') return sourcing;
+function connectionOfPipelineAccount(chosen: Record<string, unknown>, pipelineAccount: unknown, move: boolean): Record<string, unknown> {
+  const source = chosen.source as Record<string, unknown> | undefined;
+  if (!move || typeof pipelineAccount !== 'string' || typeof source?.connectionArn !== 'string') return chosen;
   const parts = source.connectionArn.split(':');
-  if (parts.length < 6) return sourcing;
+  if (parts.length < 6) return chosen;
   parts[4] = pipelineAccount;
-  return { ...sourcing, source: { ...source, connectionArn: parts.join(':') } };
+  return { ...chosen, source: { ...source, connectionArn: parts.join(':') } };
 }
 
 /**
