@@ -14,8 +14,11 @@ jest.setTimeout(30 * 60 * 1000);
 /** A valid value most of the time, sometimes the default (undefined), sometimes a hostile one. */
 function option<T>(valid: fc.Arbitrary<T>, hostile: unknown[]): fc.Arbitrary<T | undefined | unknown> {
   return fc.oneof(
-    { arbitrary: valid, weight: 40 },
-    { arbitrary: fc.constant(undefined), weight: 10 },
+    // A hostile value about once in a hundred options: with some twenty options a set, a third of the
+    // sets were refused for one, which left the valid share near its floor (hostile-input.test.ts
+    // tries every hostile value anyway).
+    { arbitrary: valid, weight: 80 },
+    { arbitrary: fc.constant(undefined), weight: 20 },
     { arbitrary: fc.constantFrom(...hostile), weight: 1 },
   );
 }
