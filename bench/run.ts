@@ -23,6 +23,9 @@ import * as path from 'path';
 import { QualityGates } from '../src/gates/quality-gates';
 import { MIN_CDK_VERSION } from '../src/shared/service-settings';
 
+/** The validation plugins that the generated app loads from the repository (cdk-nag, the Control Tower rules). */
+const APP_PLUGINS = ['cdk-nag', '@cdklabs/cdk-validator-cfnguard'];
+
 const ROOT = path.resolve(__dirname, '..');
 const PROJEN = path.join(ROOT, 'node_modules', '.bin', 'projen');
 const TIME = '/usr/bin/time';
@@ -153,20 +156,30 @@ function newStock(dir: string): Sample {
  * the package is installed from the tarball, and the app (`createApp`, which adds `CicdService`
  * to the App and synthesizes it when run as a script, as the stock cdk.json runs src/main.ts),
  * its settings and its test are copied.
- * It gets the same aws-cdk-lib floor and cdk-nag, which the app applies; only the toolchain (ts-node,
+ * It gets the same aws-cdk-lib floor and the validation plugins that the app applies (cdk-nag and the
+ * Control Tower rules, at the generated repository's versions); only the toolchain (ts-node,
  * ts-jest, no type-check in compile) differs.
  */
 function alignStock(stock: string, generated: string, tarball: string): void {
   const rcPath = path.join(stock, '.projenrc.ts');
   const rc = fs.readFileSync(rcPath, 'utf-8');
-  // The same aws-cdk-lib floor as the generated repository, and cdk-nag, which its app applies.
+  // The validation plugins that the app loads from the repository's dependencies, at the versions
+  // the generated repository installs.
+  const generatedDevDeps: Record<string, string> = JSON.parse(fs.readFileSync(path.join(generated, 'package.json'), 'utf-8')).devDependencies ?? {};
+  const appDevDeps = APP_PLUGINS.map((name) => {
+    if (!generatedDevDeps[name]) {
+      throw new Error(`the generated repository no longer has the devDependency ${name}: align ${stock} by hand`);
+    }
+    return `'${name}@${generatedDevDeps[name]}'`;
+  });
+  // The same aws-cdk-lib floor as the generated repository, and the same plugins.
   const aligned = rc
     .replace(/cdkVersion: '[^']*',/, `cdkVersion: '${MIN_CDK_VERSION}',`)
     .replace(
       /projenrcTs: true,/,
-      `projenrcTs: true,\n  deps: ['cicd-service-template@file:${tarball}'],\n  devDeps: ['cdk-nag@^3'],`,
+      `projenrcTs: true,\n  deps: ['cicd-service-template@file:${tarball}'],\n  devDeps: [${appDevDeps.join(', ')}],`,
     );
-  if (!aligned.includes(`cdkVersion: '${MIN_CDK_VERSION}'`) || !aligned.includes('cdk-nag@^3')) {
+  if (!aligned.includes(`cdkVersion: '${MIN_CDK_VERSION}'`) || !aligned.includes(appDevDeps[0])) {
     throw new Error(`cannot set the CDK version and dependencies in ${rcPath}`);
   }
   fs.writeFileSync(rcPath, aligned);
