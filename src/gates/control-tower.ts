@@ -1,6 +1,5 @@
 import {
-  AspectPriority, Aspects, CfnResource, IAspect, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1,
-  PolicyValidationPluginReportBeta1, Stack, Validations,
+  AspectPriority, Aspects, CfnResource, IAspect, Stack, Validations,
 } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -206,32 +205,5 @@ class ControlTowerAcknowledgments implements IAspect {
       if (!a.breaks(node, resolve)) continue;
       Validations.of(node).acknowledge({ id: `${CONTROL_TOWER_PLUGIN}::${a.rule}`, reason: a.reason });
     }
-  }
-}
-
-/**
- * The Control Tower rules of `@cdklabs/cdk-validator-cfnguard` as a validation plugin whose every
- * finding is an error. The plugin reports its findings without a severity; once an acknowledgment
- * answers one of them, aws-cdk-lib judges the report by the severities that remain, and a report of
- * findings without one would pass.
- */
-export class ControlTowerRules implements IPolicyValidationPluginBeta1 {
-  /** The plugin's name, which is also the namespace of its acknowledgments. */
-  public readonly name: string;
-  /** The version of `@cdklabs/cdk-validator-cfnguard`. */
-  public readonly version?: string;
-  /** The rules that the plugin runs. */
-  public readonly ruleIds?: string[];
-
-  constructor(private readonly validator: IPolicyValidationPluginBeta1) {
-    this.name = validator.name;
-    this.version = validator.version;
-    this.ruleIds = validator.ruleIds;
-  }
-
-  /** Runs the rules over the templates of `context`. */
-  public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    const report = this.validator.validate(context);
-    return { ...report, violations: report.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })) };
   }
 }

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { CfnResource, IPolicyValidationContextBeta1, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { CONTROL_TOWER_PLUGIN, ControlTowerRules } from '../../src/gates/control-tower';
+import { CONTROL_TOWER_PLUGIN } from '../../src/gates/control-tower';
+import { applicableRuleFiles, controlTowerRuleFiles, resourceTypes } from '../../src/gates/control-tower-rules';
 
 /** Path of checkov, installed (pinned) by scripts/setup.sh. */
 export const CHECKOV = path.join(__dirname, '..', '..', '.venv', 'bin', 'checkov');
@@ -31,54 +32,31 @@ export interface GuardResult {
   readonly findings: GuardFinding[];
 }
 
-/** A bundled rule file: its path, the rules it declares, the control it implements, the resource types it reads. */
+/** A bundled rule file: its path, the rules it declares, the control it implements. */
 interface RuleFile {
   readonly file: string;
   readonly rules: string[];
   readonly control: string;
-  readonly types: string[];
 }
 
 let ruleFiles: RuleFile[] | undefined;
 
 /** Every bundled rule file, read once. */
 function bundledRuleFiles(): RuleFile[] {
-  if (ruleFiles) return ruleFiles;
-  const out: RuleFile[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        walk(full);
-        continue;
-      }
-      const text = fs.readFileSync(full, 'utf-8');
-      out.push({
-        file: full,
-        rules: [...text.matchAll(/^rule (\w+) when is_cfn_template/gm)].map((m) => m[1]),
-        control: /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(text)?.[1] ?? '?',
-        types: [...new Set([...text.matchAll(/["'](AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)["']/g)].map((m) => m[1]))],
-      });
-    }
-  };
-  walk(RULES);
-  ruleFiles = out.sort((a, b) => a.file.localeCompare(b.file));
+  ruleFiles ??= controlTowerRuleFiles(RULES).map(({ file }) => {
+    const text = fs.readFileSync(file, 'utf-8');
+    return {
+      file,
+      rules: [...text.matchAll(/^rule (\w+) when is_cfn_template/gm)].map((m) => m[1]),
+      control: /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(text)?.[1] ?? '?',
+    };
+  });
   return ruleFiles;
 }
 
 /** Every Control Tower rule name of the bundled rules, with the control it implements (`CT.S3.PR.5`). */
 export function controlTowerRules(): Map<string, string> {
   return new Map(bundledRuleFiles().flatMap((f) => f.rules.map((r): [string, string] => [r, f.control])));
-}
-
-/**
- * The rule files that can apply to templates holding resources of `types`: a rule selects the
- * resources it checks by type, and cfn-guard skips it when the template has none of them. A rule
- * file that names no type is always kept. (compliance.test.ts checks on the default app that this
- * gives the same findings as the plugin with every rule.)
- */
-function applicableRuleFiles(types: Set<string>): string[] {
-  return bundledRuleFiles().filter((f) => f.types.length === 0 || f.types.some((t) => types.has(t))).map((f) => f.file);
 }
 
 /**
@@ -103,8 +81,8 @@ function traversedResources(node: unknown, out: Set<string>): void {
  * the rules each template passes and the resources that break one.
  */
 export function runControlTowerRules(templateFiles: string[]): Promise<GuardResult> {
-  const types = new Set(templateFiles.flatMap((f) => Object.values<any>(JSON.parse(fs.readFileSync(f, 'utf-8')).Resources ?? {}).map((r) => r.Type)));
-  const args = ['validate', ...applicableRuleFiles(types).flatMap((r) => ['--rules', r]), ...templateFiles.flatMap((f) => ['--data', f]),
+  const rules = applicableRuleFiles(controlTowerRuleFiles(RULES), resourceTypes(templateFiles));
+  const args = ['validate', ...rules.flatMap((r) => ['--rules', r]), ...templateFiles.flatMap((f) => ['--data', f]),
     '--output-format', 'json', '--show-summary', 'none', '--structured'];
   return new Promise((resolve, reject) => {
     execFile(GUARD_BINARY, args, { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => {
@@ -130,9 +108,12 @@ export function runControlTowerRules(templateFiles: string[]): Promise<GuardResu
   });
 }
 
-/** The findings of the plugin that the gate registers, with every bundled rule: the reference for `runControlTowerRules`. */
+/**
+ * The findings of `@cdklabs/cdk-validator-cfnguard` itself, with every bundled rule: the reference
+ * for `runControlTowerRules` and for the gate's plugin, which both run only the rules that apply.
+ */
 export function pluginFindings(templateFiles: string[]): GuardFinding[] {
-  const plugin = new ControlTowerRules(new CfnGuardValidator({ maxBuffer: 256 * 1024 * 1024 }));
+  const plugin = new CfnGuardValidator({ maxBuffer: 256 * 1024 * 1024 });
   const report = plugin.validate({ templatePaths: templateFiles } as IPolicyValidationContextBeta1);
   return report.violations.flatMap((v) => v.violatingResources.map((r) => ({
     rule: v.ruleName, templateFile: path.resolve(r.templatePath), logicalId: r.resourceLogicalId,
