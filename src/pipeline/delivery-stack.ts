@@ -73,6 +73,11 @@ export class DeliveryStack extends Stack {
   public readonly notificationTopic: sns.ITopic;
   /** The team's customer managed policy `<service>-team-access`. */
   public readonly teamAccessPolicy: iam.ManagedPolicy;
+  /**
+   * Every policy of the team in this account: `teamAccessPolicy`, then `<service>-team-access-2`,
+   * `-3`... for every three environments after the first three.
+   */
+  public readonly teamAccessPolicies: iam.ManagedPolicy[];
   /** The team's IAM group `<service>-team`, when `teamAccess.group` is true. */
   public readonly teamGroup?: iam.Group;
   /** The pull request builds, unless `pullRequestBuilds` is false (always with a connection source). */
@@ -218,6 +223,7 @@ export class DeliveryStack extends Stack {
       pipeline: this.pipeline,
     });
     this.teamAccessPolicy = team.policy;
+    this.teamAccessPolicies = team.policies;
     this.teamGroup = team.group;
 
     // ---------------------------------------------------------------- pull requests and upgrades

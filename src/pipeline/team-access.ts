@@ -10,7 +10,7 @@ import { executeCommandLogGroupName } from './execute-command';
 import { acknowledgeWildcards } from './nag-acknowledgments';
 import { approvalStageName } from './service-pipeline';
 import { EnvironmentSettings, ServiceSettings } from '../shared/service-settings';
-import { environmentTeamPolicyName } from '../shared/team-access-settings';
+import { environmentTeamPolicyName, teamPolicyParts } from '../shared/team-access-settings';
 
 /** The approval action's name in each environment's approval stage (see `ServicePipeline`). */
 const APPROVAL_ACTION = 'Approve';
@@ -48,7 +48,12 @@ export interface TeamAccessProps {
 export class TeamAccess extends Construct {
   /** The policy to attach to a developer's user, group or role (or to name in a permission set). */
   public readonly policy: iam.ManagedPolicy;
-  /** The group with the policy, when `teamAccess.group` is true. */
+  /**
+   * Every policy of the team: `policy`, then one more for every three environments after the first
+   * three (`<policy>-2`, `<policy>-3`...), which keeps each within IAM's size of a managed policy.
+   */
+  public readonly policies: iam.ManagedPolicy[];
+  /** The group with the policies, when `teamAccess.group` is true. */
   public readonly group?: iam.Group;
   private readonly buildsStatement: iam.PolicyStatement;
   private readonly reportsStatement: iam.PolicyStatement;
@@ -103,50 +108,44 @@ export class TeamAccess extends Construct {
         resources: [props.pipeline.pipelineArn],
       }),
     );
-    const local = settings.environments.filter((e) => !inAnotherAccount(settings, e));
-    const logGroups = [logGroupArn(stack, literalName(props.buildLogGroup)), ...local.flatMap((e) => environmentLogGroups(stack, e))];
-    this.logsStatement = readLogs(logGroups);
-    statements.push(this.logsStatement);
-    if (local.length > 0) statements.push(readEcs(stack, local));
-    const approvals = settings.environments.filter((e) => e.requireApproval)
-      .map((e) => `${props.pipeline.pipelineArn}/${approvalStageName(e.name)}/${APPROVAL_ACTION}`);
-    if (approvals.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'ApproveOnlyWithMfa',
-        actions: ['codepipeline:PutApprovalResult'],
-        resources: approvals,
-        // Bool, not BoolIfExists: a request without the key (long-term access keys) does not match,
-        // so this statement never allows it.
-        conditions: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
-      }));
-    }
-    // The Deny holds even where another policy of the same person allows approvals: BoolIfExists
-    // with "false" matches a session without MFA (false) and a request without the key at all
-    // (long-term access keys, which carry no MFA context), where a plain Bool would not match and
-    // so would not deny. It covers every action of this pipeline, approvals added later included.
-    statements.push(new iam.PolicyStatement({
-      sid: 'DenyApprovalWithoutMfa',
-      effect: iam.Effect.DENY,
-      actions: ['codepipeline:PutApprovalResult'],
-      resources: [`${props.pipeline.pipelineArn}/*`],
-      conditions: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
-    }));
+    // The environments' statements, three environments to a policy: the first three in this
+    // policy, the others in `<policy>-2`, `<policy>-3`... With the longest names, ECS Exec and an
+    // approval each, three environments and the delivery statements stay within IAM's 6,144
+    // characters of a managed policy with room to spare (test/pipeline/team-access.test.ts
+    // measures it), where ten did not.
+    const [main, ...further] = teamPolicyParts(settings.teamAccess, settings.environments, settings.pipelineAccount);
+    const first = environmentStatements(stack, settings, props.pipeline, main.environments);
+    this.logsStatement = readLogs([logGroupArn(stack, literalName(props.buildLogGroup)), ...first.logGroups]);
+    statements.push(this.logsStatement, ...first.statements);
+    statements.push(denyApprovalWithoutMfa(props.pipeline));
 
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       managedPolicyName: settings.teamAccess.policyName,
       description: `Developers of ${settings.serviceName}: Git, builds, pipeline, logs and ECS state; approvals with MFA only`,
       statements,
     });
-    acknowledgeWildcards(this.policy, LOG_STREAMS_REASON, logGroups.map((arn) => `Resource::${nagArn(stack, arn)}`));
-    if (local.length > 0) {
-      acknowledgeWildcards(this.policy, 'The tasks of the service\'s own clusters, whose IDs change with every deployment',
-        local.map((e) => `Resource::${nagArn(stack, taskArns(stack, e))}`));
+    acknowledgeEnvironmentWildcards(stack, this.policy, this.logsStatement.resources, first.local);
+    new CfnOutput(stack, main.output, { value: this.policy.managedPolicyArn, description: 'The team\'s policy: attach it to a user, group or role' });
+    this.policies = [this.policy];
+    for (const part of further) {
+      const more = environmentStatements(stack, settings, props.pipeline, part.environments);
+      const policyStatements = [...more.logGroups.length > 0 ? [readLogs(more.logGroups)] : [], ...more.statements];
+      // Each policy that allows approvals carries the Deny too, whichever of them a person gets.
+      if (more.approvals) policyStatements.push(denyApprovalWithoutMfa(props.pipeline));
+      const names = part.environments.map((e) => e.name).join(', ');
+      const policy = new iam.ManagedPolicy(this, `Policy${part.number}`, {
+        managedPolicyName: part.policyName,
+        description: `Developers of ${settings.serviceName}, with ${settings.teamAccess.policyName}: ${names}`,
+        statements: policyStatements,
+      });
+      acknowledgeEnvironmentWildcards(stack, policy, more.logGroups, more.local);
+      new CfnOutput(stack, part.output, { value: policy.managedPolicyArn, description: `The team's policy for ${names}: attach it with the first one` });
+      this.policies.push(policy);
     }
-    new CfnOutput(stack, 'TeamAccessPolicyArn', { value: this.policy.managedPolicyArn, description: 'The team\'s policy: attach it to a user, group or role' });
 
     if (settings.teamAccess.group) {
-      this.group = new iam.Group(this, 'Group', { groupName: settings.teamAccess.groupName, managedPolicies: [this.policy] });
-      new CfnOutput(stack, 'TeamGroupName', { value: this.group.groupName, description: 'The team\'s IAM group, with the team\'s policy' });
+      this.group = new iam.Group(this, 'Group', { groupName: settings.teamAccess.groupName, managedPolicies: this.policies });
+      new CfnOutput(stack, 'TeamGroupName', { value: this.group.groupName, description: 'The team\'s IAM group, with the team\'s policies' });
     }
   }
 
@@ -250,4 +249,56 @@ function nagArn(stack: Stack, arn: string): string {
   const resolved = stack.resolve(arn);
   if (typeof resolved === 'string') return resolved;
   return (resolved['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`)).join('');
+}
+
+/**
+ * The team's access to some environments: the log groups of those in the pipeline's account (the
+ * others have a policy in their own account) and the statements for their ECS state and for
+ * approvals with MFA where they wait for one.
+ */
+function environmentStatements(stack: Stack, settings: ServiceSettings, pipeline: codepipeline.IPipeline, environments: EnvironmentSettings[]) {
+  const local = environments.filter((e) => !inAnotherAccount(settings, e));
+  const logGroups = local.flatMap((e) => environmentLogGroups(stack, e));
+  const statements: iam.PolicyStatement[] = [];
+  if (local.length > 0) statements.push(readEcs(stack, local));
+  const approvals = environments.filter((e) => e.requireApproval)
+    .map((e) => `${pipeline.pipelineArn}/${approvalStageName(e.name)}/${APPROVAL_ACTION}`);
+  if (approvals.length > 0) {
+    statements.push(new iam.PolicyStatement({
+      sid: 'ApproveOnlyWithMfa',
+      actions: ['codepipeline:PutApprovalResult'],
+      resources: approvals,
+      // Bool, not BoolIfExists: a request without the key (long-term access keys) does not match,
+      // so this statement never allows it.
+      conditions: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+    }));
+  }
+  return { local, logGroups, statements, approvals: approvals.length > 0 };
+}
+
+/**
+ * Denies approvals of the pipeline without MFA. The Deny holds even where another policy of the
+ * same person allows approvals: BoolIfExists with "false" matches a session without MFA (false) and
+ * a request without the key at all (long-term access keys, which carry no MFA context), where a
+ * plain Bool would not match and so would not deny. It covers every action of this pipeline,
+ * approvals added later included.
+ */
+function denyApprovalWithoutMfa(pipeline: codepipeline.IPipeline): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyApprovalWithoutMfa',
+    effect: iam.Effect.DENY,
+    actions: ['codepipeline:PutApprovalResult'],
+    resources: [`${pipeline.pipelineArn}/*`],
+    conditions: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+  });
+}
+
+/** The cdk-nag acknowledgments of a team policy's wildcards: log streams of its log groups, tasks of its clusters. */
+function acknowledgeEnvironmentWildcards(stack: Stack, policy: iam.ManagedPolicy, logGroups: readonly string[],
+  local: readonly EnvironmentSettings[]): void {
+  if (logGroups.length > 0) acknowledgeWildcards(policy, LOG_STREAMS_REASON, logGroups.map((arn) => `Resource::${nagArn(stack, arn)}`));
+  if (local.length > 0) {
+    acknowledgeWildcards(policy, 'The tasks of the service\'s own clusters, whose IDs change with every deployment',
+      local.map((e) => `Resource::${nagArn(stack, taskArns(stack, e))}`));
+  }
 }

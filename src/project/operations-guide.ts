@@ -8,7 +8,7 @@ import { RepositoryGates } from '../gates/repository-gates';
 import { CONTAINER_USER, NEVER_EXPIRE } from '../shared/hardening-settings';
 import { NodeRelease } from '../shared/node-versions';
 import { InvalidOptionError, ServiceSettings } from '../shared/service-settings';
-import { environmentTeamPolicyName } from '../shared/team-access-settings';
+import { environmentTeamPolicyName, teamPolicyParts } from '../shared/team-access-settings';
 
 /** A validated extra README section. */
 export interface ReadmeSectionContent {
@@ -86,6 +86,8 @@ export class OperationsGuide extends Component {
         notificationTopic: e.account !== undefined && e.account !== this.settings.pipelineAccount
           ? `${e.stackName}-notifications` : this.settings.notifications.topicArn ?? this.settings.notifications.topicName,
       })),
+      teamFurtherPolicies: teamPolicyParts(this.settings.teamAccess, this.settings.environments, this.settings.pipelineAccount).slice(1)
+        .map((part) => ({ policyName: part.policyName, output: part.output, environments: part.environments.map((e) => e.name).join(', ') })),
       teamEnvironmentPolicies: this.settings.environments.filter((e) => e.account !== undefined && e.account !== this.settings.pipelineAccount)
         .map((e) => ({ name: e.name, account: e.account, stackName: e.stackName, policyName: environmentTeamPolicyName(e.stackName) })),
       notificationTopicName: this.settings.notifications.topicName,

@@ -32,3 +32,43 @@ export function resolveTeamAccess(input: unknown, serviceName: string): TeamAcce
   }
   return { group: given.group === true, ...names };
 }
+
+/** How many environments one of the team's policies in the pipeline's stack covers. */
+export const ENVIRONMENTS_PER_TEAM_POLICY = 3;
+
+/** One of the team's policies in the pipeline's stack. */
+export interface TeamPolicyPart<E> {
+  /** 1 for the first policy, then 2, 3... */
+  readonly number: number;
+  /** The policy's name: `<service>-team-access`, then `-2`, `-3`... */
+  readonly policyName: string;
+  /** The stack output with its ARN. */
+  readonly output: string;
+  /** The environments whose access it grants. */
+  readonly environments: E[];
+}
+
+/**
+ * The team's policies in the pipeline's stack, three environments to a policy: the first policy
+ * has the delivery tools and the first three environments, each further one the next three. A
+ * further policy whose environments all run in other accounts and wait for no approval would grant
+ * nothing, and is left out.
+ */
+export function teamPolicyParts<E extends { readonly account?: string; readonly requireApproval: boolean }>(
+  teamAccess: TeamAccessSettings, environments: readonly E[], pipelineAccount: string | undefined): Array<TeamPolicyPart<E>> {
+  const parts: Array<TeamPolicyPart<E>> = [];
+  for (let i = 0; i < Math.max(environments.length, 1); i += ENVIRONMENTS_PER_TEAM_POLICY) {
+    const part = environments.slice(i, i + ENVIRONMENTS_PER_TEAM_POLICY);
+    const number = i / ENVIRONMENTS_PER_TEAM_POLICY + 1;
+    const grantsSomething = part.some((e) => e.requireApproval || e.account === undefined || e.account === pipelineAccount);
+    if (number === 1 || grantsSomething) {
+      parts.push({
+        number,
+        policyName: number === 1 ? teamAccess.policyName : `${teamAccess.policyName}-${number}`,
+        output: number === 1 ? 'TeamAccessPolicyArn' : `TeamAccessPolicy${number}Arn`,
+        environments: part,
+      });
+    }
+  }
+  return parts;
+}

@@ -1,3 +1,4 @@
+import { ENVIRONMENTS_PER_TEAM_POLICY } from '../../src/shared/team-access-settings';
 import { EXECUTE_COMMAND_WILDCARD_ACTIONS, Grant, grants, iamViolations, managedPolicyProblems, teamPolicies, teamPolicyViolations, WILDCARD_RESOURCE_ALLOWLIST } from '../support/iam-walk';
 import { connectionService, crossAccountService, customizedService, defaultService, strategiesService, strictService, SynthesizedService } from '../support/service-stacks';
 
@@ -60,10 +61,12 @@ describe.each([
     }
   });
 
-  test('the team\'s policies: one in the pipeline\'s stack and one per environment in another account, each naming the service\'s resources only', () => {
+  test('the team\'s policies: one in the pipeline\'s stack for every three environments, one per environment in another account, each naming the service\'s resources only', () => {
     const settings = s.delivery.stack._settings;
     const elsewhere = settings.environments.filter((e) => e.account !== undefined && e.account !== settings.pipelineAccount).map((e) => e.name);
-    const expected = [1, ...s.environments.map((e) => (elsewhere.includes(e.stack._environment.name) ? 1 : 0))];
+    // Three environments to a policy in the pipeline's stack (each of these services has one of them in it).
+    const expected = [Math.ceil(settings.environments.length / ENVIRONMENTS_PER_TEAM_POLICY),
+      ...s.environments.map((e) => (elsewhere.includes(e.stack._environment.name) ? 1 : 0))];
     expect(s.all.map((stack) => teamPolicies(stack.json).length)).toEqual(expected);
     for (const stack of s.all) {
       expect([stack.stack.stackName, teamPolicyViolations(stack.json, settings.serviceName)]).toEqual([stack.stack.stackName, []]);

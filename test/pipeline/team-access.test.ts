@@ -1,6 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { resolveServiceSettings } from '../../src/shared/service-settings';
-import { teamPolicies } from '../support/iam-walk';
+import { MANAGED_POLICY_MAX_LENGTH, teamPolicies, teamPolicyViolations, worstCasePolicyLength } from '../support/iam-walk';
 import { CROSS_ACCOUNT_PROPS, only, resourcesOfType, synthesizeService, SynthesizedService, threeServices } from '../support/service-stacks';
 
 const services = threeServices();
@@ -246,5 +248,64 @@ describe('options that change the team\'s access', () => {
     [null, 'teamAccess'], ['yes', 'teamAccess'], [[], 'teamAccess'], [{ group: 'true' }, 'teamAccess.group'], [{ groups: true }, 'teamAccess.groups'],
   ])('teamAccess %j fails naming %s', (teamAccess, named) => {
     expect(() => resolveServiceSettings({ serviceName: 'orders', teamAccess })).toThrow(`Invalid option "${named}"`);
+  });
+});
+
+describe('the team\'s policies at the largest size', () => {
+  // The longest names, ten environments in the pipeline's account, each with ECS Exec and an
+  // approval, the pull request builds, the upgrade and a customer-managed repository key.
+  const LONGEST_SERVICE = `service-${'l'.repeat(24)}`;
+  const names = Array.from({ length: 10 }, (_, i) => `environment-${i}xxx`);
+  let largest: SynthesizedService;
+  let ten: SynthesizedService;
+  beforeAll(() => {
+    largest = synthesizeService((app) => ({
+      serviceName: LONGEST_SERVICE,
+      pipelineAccount: '123456789012',
+      pipelineRegion: 'eu-west-1',
+      environments: names.map((name) => ({ name, requireApproval: true })),
+      enableExecuteCommand: true,
+      sourceEncryptionKey: new kms.Key(new Stack(app, 'shared', { env: { account: '123456789012', region: 'eu-west-1' } }), 'SourceKey', { enableKeyRotation: true }),
+      teamAccess: { group: true },
+    }));
+    ten = synthesizeService({ serviceName: 'orders', environments: Array.from({ length: 10 }, (_, i) => ({ name: `env${i}` })), teamAccess: { group: true } });
+  });
+
+  test('each policy stays within IAM\'s 6,144 characters at the longest partition, region and account', () => {
+    const policies = teamPolicies(largest.delivery.json);
+    expect(policies).toHaveLength(4);
+    for (const [id, policy] of policies) {
+      const length = worstCasePolicyLength(largest.delivery.json, policy.Properties.PolicyDocument);
+      expect([id, length <= MANAGED_POLICY_MAX_LENGTH]).toEqual([id, true]);
+    }
+    // All in one, as before the split, it would not fit.
+    const all = teamPolicies(largest.delivery.json).flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    expect(worstCasePolicyLength(largest.delivery.json, { Version: '2012-10-17', Statement: all })).toBeGreaterThan(MANAGED_POLICY_MAX_LENGTH);
+  });
+
+  test('three environments to a policy, in order: the first three with the delivery tools, then -2, -3 and -4, each in the group and with an output', () => {
+    const policies = teamPolicies(ten.delivery.json);
+    expect(policies.map(([, p]) => p.Properties.ManagedPolicyName)).toEqual(['orders-team-access', 'orders-team-access-2', 'orders-team-access-3', 'orders-team-access-4']);
+    const clusters = (p: any) => p.Properties.PolicyDocument.Statement.filter((st: any) => st.Sid === 'ReadTheEcsServices')
+      .flatMap((st: any) => [st.Resource].flat().map(text)).map((arn: string) => /:cluster\/orders-(env\d)$/.exec(arn)?.[1]).filter(Boolean);
+    expect(policies.map(([, p]) => clusters(p))).toEqual([['env0', 'env1', 'env2'], ['env3', 'env4', 'env5'], ['env6', 'env7', 'env8'], ['env9']]);
+    const logs = (p: any) => logGroupNames(p.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'ReadTheLogs'));
+    expect(logs(policies[1][1])).toEqual(['/ecs/orders/env3', '/ecs/orders/env4', '/ecs/orders/env5']);
+    // The builds, the pipeline and the Git statements only in the first; no approval here to allow.
+    for (const [, p] of policies.slice(1)) {
+      expect(p.Properties.PolicyDocument.Statement.map((st: any) => st.Sid)).toEqual(['ReadTheLogs', 'ReadTheEcsServices']);
+    }
+    const [, group] = only(ten.delivery.json, 'AWS::IAM::Group');
+    expect(group.Properties.ManagedPolicyArns).toEqual(policies.map(([id]) => ({ Ref: id })));
+    expect(Object.keys(ten.delivery.json.Outputs).filter((k) => k.startsWith('TeamAccessPolicy'))).toEqual(['TeamAccessPolicyArn', 'TeamAccessPolicy2Arn', 'TeamAccessPolicy3Arn', 'TeamAccessPolicy4Arn']);
+    expect(ten.delivery.json.Outputs.TeamAccessPolicy3Arn.Description).toContain('env6, env7, env8');
+    expect(teamPolicyViolations(ten.delivery.json, 'orders')).toEqual([]);
+    expect(teamPolicyViolations(largest.delivery.json, LONGEST_SERVICE)).toEqual([]);
+  });
+
+  test('approvals in a later policy come with the Deny of approvals without MFA', () => {
+    const [, , , [, fourth]] = teamPolicies(largest.delivery.json);
+    const sids = fourth.Properties.PolicyDocument.Statement.map((st: any) => st.Sid);
+    expect(sids).toEqual(['ReadTheLogs', 'ReadTheEcsServices', 'ApproveOnlyWithMfa', 'DenyApprovalWithoutMfa']);
   });
 });

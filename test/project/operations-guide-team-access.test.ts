@@ -51,4 +51,17 @@ describe('the operating guide on the team\'s access', () => {
     expect(section).toContain('AttributeValue=PutApprovalResult');
     expect(section).not.toMatch(/codecommit|GitPush/i);
   });
+
+  test('more than three environments: the further policies, each with its environments and output', () => {
+    const names = ['dev', 'test', 'qa', 'staging', 'preprod', 'production', 'dr'];
+    const section = teamSection(synth({ serviceName: 'orders', environments: names.map((name) => ({ name })) })[GUIDE]);
+    expect(section).toContain("each policy stays within IAM's 6,144 characters of a managed policy");
+    expect(section).toContain('- `orders-team-access-2` (output `TeamAccessPolicy2Arn`): staging, preprod, production\n');
+    expect(section).toContain('- `orders-team-access-3` (output `TeamAccessPolicy3Arn`): dr\n');
+    expect(section).toContain('(each its own ARN)');
+    const grouped = teamSection(synth({ serviceName: 'orders', environments: names.map((name) => ({ name })), teamAccess: { group: true } })[GUIDE]);
+    expect(grouped).toContain('(the group `orders-team` has them all)');
+    // Up to three environments: one policy, nothing about a split.
+    expect(teamSection(synth({ serviceName: 'orders', environments: names.slice(0, 3).map((name) => ({ name })) })[GUIDE])).not.toContain('orders-team-access-2');
+  });
 });

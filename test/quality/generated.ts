@@ -16,8 +16,9 @@ import { QualityGates } from '../../src/gates/quality-gates';
 import { ALARM_DEFAULTS, alarmNames } from '../../src/shared/alarm-settings';
 import { BUILD_ENV, DEFAULT_ENVIRONMENTS, EnvironmentSettings, FARGATE_SIZES } from '../../src/shared/service-settings';
 import { SOURCE_COMMIT_ENV } from '../../src/shared/source-settings';
+import { ENVIRONMENTS_PER_TEAM_POLICY } from '../../src/shared/team-access-settings';
 import { NagFinding, stacksOf, synthNagFindings } from '../support/cdk-nag';
-import { iamViolations, teamPolicies, teamPolicyViolations } from '../support/iam-walk';
+import { iamViolations, MANAGED_POLICY_MAX_LENGTH, teamPolicies, teamPolicyViolations, worstCasePolicyLength } from '../support/iam-walk';
 import { resourcesOfType } from '../support/service-stacks';
 
 /**
@@ -474,16 +475,31 @@ function sourceProblems(g: Generated, stages: any[], commands: string[]): string
 }
 
 /**
- * The team's access: the policy `<service>-team-access` in the pipeline's stack, one per
- * environment in another account and none in the others, the group only when asked for, and every
+ * The team's access: the policy `<service>-team-access` in the pipeline's stack (and `-2`, `-3`...
+ * for every three environments after the first three), each within IAM's size at the longest values
+ * of its references, one per environment in another account and none in the others, the group only when asked for, and every
  * team policy on the service's own resources.
  */
 function teamAccessProblems(g: Generated): string[] {
   const s = g.project._settings;
   const names = (t: any) => teamPolicies(t).map(([, r]) => r.Properties.ManagedPolicyName);
   const out: string[] = [];
-  const expected = [[s.teamAccess.policyName], ...s.environments.map((e) => (e.account !== undefined && e.account !== s.pipelineAccount ? [`${e.stackName}-team-access`] : []))];
+  const elsewhere = (e: typeof s.environments[number]) => e.account !== undefined && e.account !== s.pipelineAccount;
+  // Three environments to a policy in the pipeline's account; a later three with nothing there
+  // (all elsewhere, none approved) get none.
+  const more: string[] = [];
+  for (let i = ENVIRONMENTS_PER_TEAM_POLICY; i < s.environments.length; i += ENVIRONMENTS_PER_TEAM_POLICY) {
+    const three = s.environments.slice(i, i + ENVIRONMENTS_PER_TEAM_POLICY);
+    if (three.some((e) => !elsewhere(e) || e.requireApproval)) more.push(`${s.teamAccess.policyName}-${i / ENVIRONMENTS_PER_TEAM_POLICY + 1}`);
+  }
+  const expected = [[s.teamAccess.policyName, ...more], ...s.environments.map((e) => (elsewhere(e) ? [`${e.stackName}-team-access`] : []))];
   if (!isDeepStrictEqual([g.delivery, ...g.environments].map((x) => names(x.template)), expected)) out.push(`team policies ${JSON.stringify([g.delivery, ...g.environments].map((x) => names(x.template)))}`);
+  for (const x of [g.delivery, ...g.environments]) {
+    for (const [id, r] of teamPolicies(x.template)) {
+      const length = worstCasePolicyLength(x.template, r.Properties.PolicyDocument);
+      if (length > MANAGED_POLICY_MAX_LENGTH) out.push(`${x.stackName}: team policy ${id} up to ${length} characters, over IAM's ${MANAGED_POLICY_MAX_LENGTH}`);
+    }
+  }
   const groups = resourcesOfType(g.delivery.template, 'AWS::IAM::Group').map(([, r]) => r.Properties.GroupName);
   if (!isDeepStrictEqual(groups, s.teamAccess.group ? [s.teamAccess.groupName] : [])) out.push(`team groups ${JSON.stringify(groups)}`);
   for (const x of [g.delivery, ...g.environments]) out.push(...teamPolicyViolations(x.template, s.serviceName).map((p) => `${x.stackName}: ${p}`));

@@ -4,6 +4,8 @@
  * the quality matrix and property tests.
  */
 
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+
 /**
  * The only actions that may be granted on `Resource: "*"`, each with the reason. Everything else
  * must name its resources.
@@ -210,10 +212,62 @@ const TEAM_READ = /^[a-z0-9-]+:(Get|List|Describe|BatchGet|Filter|StartQuery$|Gi
 const MFA_TRUE = JSON.stringify({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
 const MFA_ABSENT_OR_FALSE = JSON.stringify({ BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } });
 
-/** The team's managed policies of a template, by logical ID. */
+/** The team's managed policies of a template (`...-team-access`, `...-team-access-2`...), by logical ID. */
 export function teamPolicies(json: any): Array<[string, any]> {
+  const name = new RegExp(`${TEAM_POLICY_SUFFIX}(-[0-9]+)?$`);
   return Object.entries<any>(json.Resources)
-    .filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && String(r.Properties.ManagedPolicyName ?? '').endsWith(TEAM_POLICY_SUFFIX));
+    .filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && name.test(String(r.Properties.ManagedPolicyName ?? '')));
+}
+
+/** IAM's limit on a customer managed policy document, in characters without white space. */
+export const MANAGED_POLICY_MAX_LENGTH = 6144;
+
+/** The longest values that a template's references can take in a policy document. */
+const LONGEST = {
+  partition: 'aws-us-gov',
+  region: RegionInfo.regions.map((r) => r.name).reduce((a, b) => (b.length > a.length ? b : a)),
+  account: '123456789012',
+};
+
+/** A resource's own name in a template, when the template sets it as a literal. */
+function literalName(json: any, logicalId: string): string | undefined {
+  const properties = json.Resources?.[logicalId]?.Properties ?? {};
+  const name = ['RepositoryName', 'Name', 'ProjectName'].map((k) => properties[k]).find((v) => typeof v === 'string');
+  return name;
+}
+
+/**
+ * The length of a policy document of `json` as IAM counts it (no white space), with each pseudo
+ * parameter at its longest (partition, region, 12-digit account), each Ref of a resource as its
+ * literal name (128 characters when CloudFormation names it) and each Fn::GetAtt of an ARN as
+ * `arn:<partition>:<service>:<region>:<account>:<13 characters>/<name>`, the longest resource
+ * prefix of the ARNs in the team's policies being `report-group/`: an upper bound of the deployed
+ * length.
+ */
+export function worstCasePolicyLength(json: any, document: unknown): number {
+  const name = (logicalId: string) => literalName(json, logicalId) ?? 'n'.repeat(128);
+  const longest = (value: any): any => {
+    if (Array.isArray(value)) return value.map(longest);
+    if (value === null || typeof value !== 'object') return value;
+    if (value.Ref !== undefined) {
+      if (value.Ref === 'AWS::Partition') return LONGEST.partition;
+      if (value.Ref === 'AWS::Region') return LONGEST.region;
+      if (value.Ref === 'AWS::AccountId') return LONGEST.account;
+      if (String(value.Ref).startsWith('AWS::')) throw new Error(`no longest value for ${value.Ref}`);
+      return name(value.Ref);
+    }
+    if (value['Fn::GetAtt'] !== undefined) {
+      const [logicalId, attribute] = value['Fn::GetAtt'];
+      if (attribute !== 'Arn') throw new Error(`no longest value for ${logicalId}.${attribute}`);
+      const type = json.Resources?.[logicalId]?.Type;
+      if (typeof type !== 'string') throw new Error(`no resource ${logicalId} in the template`);
+      const service = type.split('::')[1].toLowerCase();
+      return `arn:${LONGEST.partition}:${service}:${LONGEST.region}:${LONGEST.account}:${'r'.repeat(13)}/${name(logicalId)}`;
+    }
+    if (value['Fn::Join'] !== undefined) return (longest(value['Fn::Join'][1]) as string[]).join(value['Fn::Join'][0]);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, longest(v)]));
+  };
+  return JSON.stringify(longest(document)).replace(/\s/g, '').length;
 }
 
 /**
