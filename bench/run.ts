@@ -179,7 +179,7 @@ function alignStock(stock: string, generated: string, tarball: string): void {
       /projenrcTs: true,/,
       `projenrcTs: true,\n  deps: ['cicd-service-template@file:${tarball}'],\n  devDeps: [${appDevDeps.join(', ')}],`,
     );
-  if (!aligned.includes(`cdkVersion: '${MIN_CDK_VERSION}'`) || !aligned.includes(appDevDeps[0])) {
+  if (!aligned.includes(`cdkVersion: '${MIN_CDK_VERSION}'`) || !appDevDeps.every((d) => aligned.includes(d))) {
     throw new Error(`cannot set the CDK version and dependencies in ${rcPath}`);
   }
   fs.writeFileSync(rcPath, aligned);

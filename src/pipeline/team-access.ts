@@ -38,12 +38,14 @@ export interface TeamAccessProps {
 
 /**
  * The team's access to the service in the pipeline's account: a customer managed policy
- * `<service>-team-access` (and, with `teamAccess.group`, an IAM group `<service>-team` with it) that
- * lets a developer pull and push the CodeCommit repository, read the builds, their logs and test
- * reports (`addBuild` adds the pull request build and the template upgrade), the pipeline and its
- * runs, the log groups (ECS Exec sessions' included) and ECS services of the environments in this
- * account, and approve or reject a waiting approval of the pipeline only in a session signed in
- * with MFA. Every statement names the service's own resources.
+ * `<service>-team-access` (and, with `teamAccess.group`, an IAM group `<service>-team` with the
+ * policies) that lets a developer pull and push the CodeCommit repository, read the builds, their
+ * logs and test reports (`addBuild` adds the pull request build and the template upgrade), the
+ * pipeline and its runs, the log groups (ECS Exec sessions' included) and ECS services of the
+ * environments in this account, and approve or reject a waiting approval of the pipeline only in a
+ * session signed in with MFA. With more than three environments, the environments after the first
+ * three are in further policies, `<service>-team-access-2` for the fourth to sixth and so on.
+ * Every statement names the service's own resources.
  */
 export class TeamAccess extends Construct {
   /** The policy to attach to a developer's user, group or role (or to name in a permission set). */
@@ -133,9 +135,11 @@ export class TeamAccess extends Construct {
       // Each policy that allows approvals carries the Deny too, whichever of them a person gets.
       if (more.approvals) policyStatements.push(denyApprovalWithoutMfa(props.pipeline));
       const names = part.environments.map((e) => e.name).join(', ');
+      // The description names no environment: CloudFormation replaces a managed policy whose
+      // description changes, which a policy with a fixed name cannot be.
       const policy = new iam.ManagedPolicy(this, `Policy${part.number}`, {
         managedPolicyName: part.policyName,
-        description: `Developers of ${settings.serviceName}, with ${settings.teamAccess.policyName}: ${names}`,
+        description: `Developers of ${settings.serviceName}, with ${settings.teamAccess.policyName}: logs, ECS state and approvals of more environments`,
         statements: policyStatements,
       });
       acknowledgeEnvironmentWildcards(stack, policy, more.logGroups, more.local);

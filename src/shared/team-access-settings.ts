@@ -51,8 +51,9 @@ export interface TeamPolicyPart<E> {
 /**
  * The team's policies in the pipeline's stack, three environments to a policy: the first policy
  * has the delivery tools and the first three environments, each further one the next three. A
- * further policy whose environments all run in other accounts and wait for no approval would grant
- * nothing, and is left out.
+ * policy is numbered by its place (`-2` for the fourth to sixth environment), so that adding an
+ * environment renames none; a further policy whose environments all run in other accounts and
+ * wait for no approval would grant nothing, and is left out with its number.
  */
 export function teamPolicyParts<E extends { readonly account?: string; readonly requireApproval: boolean }>(
   teamAccess: TeamAccessSettings, environments: readonly E[], pipelineAccount: string | undefined): Array<TeamPolicyPart<E>> {

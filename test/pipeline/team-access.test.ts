@@ -308,4 +308,39 @@ describe('the team\'s policies at the largest size', () => {
     const sids = fourth.Properties.PolicyDocument.Statement.map((st: any) => st.Sid);
     expect(sids).toEqual(['ReadTheLogs', 'ReadTheEcsServices', 'ApproveOnlyWithMfa', 'DenyApprovalWithoutMfa']);
   });
+
+  test('a further policy\'s description names no environment: adding one replaces no policy', () => {
+    const [, , [, third]] = teamPolicies(ten.delivery.json);
+    const nine = synthesizeService({ serviceName: 'orders', environments: Array.from({ length: 9 }, (_, i) => ({ name: `env${i}` })) });
+    const [, , [, thirdOfNine]] = teamPolicies(nine.delivery.json);
+    expect(third.Properties.Description).toBe(thirdOfNine.Properties.Description);
+    expect(third.Properties.Description).not.toMatch(/env\d/);
+  });
+});
+
+test('three environments that all run elsewhere and wait for no approval get no policy, and their number is skipped', () => {
+  const elsewhere = { account: '222222222222' };
+  const s = synthesizeService({
+    serviceName: 'orders',
+    pipelineAccount: '111111111111',
+    pipelineRegion: 'eu-west-1',
+    environments: [
+      { name: 'dev' }, { name: 'test' }, { name: 'qa' },
+      { name: 'eu', ...elsewhere }, { name: 'us', ...elsewhere }, { name: 'ap', ...elsewhere },
+      { name: 'production', requireApproval: true },
+    ],
+  });
+  const policies = teamPolicies(s.delivery.json);
+  expect(policies.map(([, p]) => p.Properties.ManagedPolicyName)).toEqual(['orders-team-access', 'orders-team-access-3']);
+  expect(Object.keys(s.delivery.json.Outputs).filter((k) => k.startsWith('TeamAccessPolicy'))).toEqual(['TeamAccessPolicyArn', 'TeamAccessPolicy3Arn']);
+  const sids = policies[1][1].Properties.PolicyDocument.Statement.map((st: any) => st.Sid);
+  expect(sids).toEqual(['ReadTheLogs', 'ReadTheEcsServices', 'ApproveOnlyWithMfa', 'DenyApprovalWithoutMfa']);
+});
+
+test('the worst-case length counts a value of another stack as a long ARN, and refuses a function it cannot bound', () => {
+  const json = { Resources: {} };
+  const imported = worstCasePolicyLength(json, { Resource: { 'Fn::ImportValue': 'shared:Key' } });
+  expect(imported).toBeGreaterThan(JSON.stringify({ Resource: 'arn:aws-us-gov:kms:us-isof-south-1:123456789012:key/00000000-0000-0000-0000-000000000000' }).length);
+  expect(() => worstCasePolicyLength(json, { Resource: { 'Fn::Sub': 'x' } })).toThrow('no longest value for Fn::Sub');
+  expect(() => worstCasePolicyLength(json, { Resource: { 'Fn::Join': ['', [{ 'Fn::Select': [0, ['a']] }]] } })).toThrow('no longest value');
 });

@@ -64,4 +64,18 @@ describe('the operating guide on the team\'s access', () => {
     // Up to three environments: one policy, nothing about a split.
     expect(teamSection(synth({ serviceName: 'orders', environments: names.slice(0, 3).map((name) => ({ name })) })[GUIDE])).not.toContain('orders-team-access-2');
   });
+
+  test('the further policies come after the policies of environments in other accounts, which are attached there', () => {
+    const section = teamSection(synth({
+      serviceName: 'orders',
+      pipelineAccount: '111111111111',
+      pipelineRegion: 'eu-west-1',
+      environments: [{ name: 'dev' }, { name: 'test' }, { name: 'qa' }, { name: 'staging' }, { name: 'production', account: '222222222222' }],
+    })[GUIDE]);
+    const elsewhere = section.indexOf('**production** runs in account 222222222222');
+    const further = section.indexOf('With more than three environments the access is split');
+    expect([elsewhere > 0, further > elsewhere]).toEqual([true, true]);
+    expect(section.slice(further)).toContain('- `orders-team-access-2` (output `TeamAccessPolicy2Arn`): staging, production\n');
+    expect(section.slice(further)).not.toContain('runs in account');
+  });
 });

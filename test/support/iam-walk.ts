@@ -239,10 +239,11 @@ function literalName(json: any, logicalId: string): string | undefined {
 /**
  * The length of a policy document of `json` as IAM counts it (no white space), with each pseudo
  * parameter at its longest (partition, region, 12-digit account), each Ref of a resource as its
- * literal name (128 characters when CloudFormation names it) and each Fn::GetAtt of an ARN as
- * `arn:<partition>:<service>:<region>:<account>:<13 characters>/<name>`, the longest resource
- * prefix of the ARNs in the team's policies being `report-group/`: an upper bound of the deployed
- * length.
+ * literal name (128 characters when CloudFormation names it), each Fn::GetAtt of an ARN as
+ * `arn:<partition>:<service>:<region>:<account>:<13 characters>/<name>` (the longest resource
+ * prefix of the ARNs in the team's policies being `report-group/`) and each Fn::ImportValue as
+ * such an ARN with a 20-character service and a 128-character name: an upper bound of the deployed
+ * length. Any other function fails: its longest value is not known.
  */
 export function worstCasePolicyLength(json: any, document: unknown): number {
   const name = (logicalId: string) => literalName(json, logicalId) ?? 'n'.repeat(128);
@@ -264,7 +265,15 @@ export function worstCasePolicyLength(json: any, document: unknown): number {
       const service = type.split('::')[1].toLowerCase();
       return `arn:${LONGEST.partition}:${service}:${LONGEST.region}:${LONGEST.account}:${'r'.repeat(13)}/${name(logicalId)}`;
     }
-    if (value['Fn::Join'] !== undefined) return (longest(value['Fn::Join'][1]) as string[]).join(value['Fn::Join'][0]);
+    // A value of another stack: an ARN at most as long as the longest one here, with a 128-character name.
+    if (value['Fn::ImportValue'] !== undefined) return `arn:${LONGEST.partition}:${'s'.repeat(20)}:${LONGEST.region}:${LONGEST.account}:${'r'.repeat(13)}/${'n'.repeat(128)}`;
+    if (value['Fn::Join'] !== undefined) {
+      const parts = longest(value['Fn::Join'][1]) as unknown[];
+      if (!parts.every((p) => typeof p === 'string')) throw new Error(`no longest value for ${JSON.stringify(value)}`);
+      return parts.join(value['Fn::Join'][0]);
+    }
+    const other = Object.keys(value).find((k) => k.startsWith('Fn::'));
+    if (other) throw new Error(`no longest value for ${other}`);
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, longest(v)]));
   };
   return JSON.stringify(longest(document)).replace(/\s/g, '').length;
