@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generates a service repository from a packed tarball, exactly as a user would with
-# `npx projen new --from cicd-service-template`, then builds it.
+# `npx projen new --from cicd-service-template`, then builds it (not with GENERATE_BUILD=0).
 # Usage: scripts/generate.sh <tarball> <empty-or-new-dir> [projen new options...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,4 +12,6 @@ cd "$target"
 # Without CI: under CI=true projen installs with `npm ci`, which needs the lockfile that this very
 # first install creates.
 env -u CI "$root/node_modules/.bin/projen" new --from "cicd-service-template@file:$tgz" "$@"
-npx projen build
+if [ "${GENERATE_BUILD:-1}" != 0 ]; then
+  npx projen build
+fi

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { newestNodeRuntime } from './node-runtime';
 
 /** The handlers' folder: `src/pipeline/handlers` in the sources, `lib/pipeline/handlers` once compiled. */
 const HANDLERS_DIR = path.join(__dirname, 'handlers');
@@ -35,7 +36,7 @@ export interface PipelineFunctionProps {
 /**
  * A Lambda function that a pipeline action invokes, with its own role and log group. The code is
  * inlined into the template, so the stack has no asset and the pipeline can deploy its synthesized
- * template as it is.
+ * template as it is. It runs on the newest Node.js runtime that the installed aws-cdk-lib lists.
  */
 export class PipelineFunction extends Construct {
   /** The function. */
@@ -63,7 +64,7 @@ export class PipelineFunction extends Construct {
       }));
     }
     this.function = new lambda.Function(this, 'Function', {
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: newestNodeRuntime(lambda.Runtime.ALL),
       code: lambda.Code.fromInline(fs.readFileSync(path.join(HANDLERS_DIR, props.handlerFile ?? 'index.js'), 'utf-8')),
       handler: `index.${props.handler}`,
       description: props.description,

@@ -68,14 +68,15 @@ export function packedTarballAt(commit: string): string {
 
 /**
  * Generates a service repository from the packed tarball with `projen new --no-git --from`
- * in a fresh temporary folder, builds it with `npx projen build`, and returns the folder.
+ * in a fresh temporary folder, builds it with `npx projen build` unless `build` is false, and
+ * returns the folder.
  */
-export function generateRepository(extraArgs: string[] = [], from: string = packedTarball()): string {
+export function generateRepository(extraArgs: string[] = [], from: string = packedTarball(), build = true): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-e2e-'));
   execFileSync('bash', [path.join(ROOT, 'scripts', 'generate.sh'), from, dir, '--no-git', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: developerEnv(),
+    env: { ...developerEnv(), GENERATE_BUILD: build ? '1' : '0' },
   });
   return dir;
 }
