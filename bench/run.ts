@@ -357,17 +357,19 @@ function main(): void {
         target: 0.5,
         run: (side) => timed(repo[side], ['npx', 'projen']),
       },
+      // Like for like: the generated cdk.json skips aws-cdk-lib's built-in template validation (and
+      // the Control Tower rules with it) at a developer's prompt, the stock one has no such switch;
+      // each row sets the same context on both sides, off and on.
       {
         id: 'synth',
-        title: '`cdk synth`',
+        title: '`cdk synth`, neither side validating',
         target: 0.35,
-        run: (side) => timed(repo[side], ['npx', 'cdk', 'synth', '-q']),
+        run: (side) => timed(repo[side], ['npx', 'cdk', 'synth', '-q', '-c', `${QualityGates.BUILTIN_VALIDATION_CONTEXT}=false`]),
       },
       {
-        // For reference: the generated cdk.json skips aws-cdk-lib's built-in template validation
-        // at a developer's prompt (the build's synth gate runs it); this asks both sides for it.
         id: 'synth-validated',
-        title: '`cdk synth` with the built-in template validation',
+        title: '`cdk synth`, both sides validating',
+        target: 0.35,
         run: (side) => timed(repo[side], ['npx', 'cdk', 'synth', '-q', '-c', `${QualityGates.BUILTIN_VALIDATION_CONTEXT}=true`]),
       },
       projenTask('test'),
