@@ -1,15 +1,14 @@
 #!/usr/bin/env node
+import { ChildProcess, spawn } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { Writable } from 'stream';
-import { CloseEvent, concurrently } from 'concurrently';
-import { quote } from 'shell-quote';
 
 /** A command that runs next to others. */
 export interface ParallelCommand {
   /** How its output lines are prefixed. */
   readonly name: string;
-  /** The program and its arguments (quoted for the shell that runs it). */
+  /** The program and its arguments, passed to the program as they are (no shell). */
   readonly argv: string[];
 }
 
@@ -23,41 +22,129 @@ export interface ParallelOutcome {
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function describe(event: CloseEvent, interrupted?: NodeJS.Signals): string {
-  const seconds = event.timings.durationSeconds.toFixed(1);
-  const how = event.killed ? `stopped by ${interrupted ?? 'a signal'}`
-    : event.exitCode === 0 ? 'passed'
-      : `failed (${typeof event.exitCode === 'number' ? `exit ${event.exitCode}` : `ended by ${event.exitCode}`})`;
-  return `${event.command.name}: ${how} in ${seconds} s`;
+/** How one command ended. */
+interface Ended {
+  /** Its exit code; 127 or 126 when it could not start (as a shell reports it). */
+  readonly code: number | null;
+  /** The signal that ended it, if one did. */
+  readonly signal: NodeJS.Signals | null;
+  readonly seconds: number;
+}
+
+function describe(name: string, ended: Ended, interrupted?: NodeJS.Signals): string {
+  const seconds = ended.seconds.toFixed(1);
+  // A command that passed before the signal came still passed.
+  const how = interrupted && ended.code !== 0 ? `stopped by ${interrupted}`
+    : ended.code === 0 ? 'passed'
+      : `failed (${ended.signal ? `ended by ${ended.signal}` : `exit ${ended.code}`})`;
+  return `${name}: ${how} in ${seconds} s`;
 }
 
 /**
- * Runs `commands` at the same time in `cwd` with concurrently. Their output goes to `out` grouped
- * per command, in the order of `commands` (the first one streams, the others follow when it ends),
- * each line prefixed with the command's name. Every command runs to its end, even after another
- * failed. Ctrl+C, a termination or a hang-up is passed on to every command (concurrently kills
- * each one's process tree), and the run then fails with 128 + the signal's number.
+ * One command's output: its stdout and stderr as lines prefixed with `[name] `, kept until the
+ * command's turn to show them, then written as they come.
+ */
+class PrefixedOutput {
+  private readonly held: string[] = [];
+  private partial = '';
+  private target?: Writable;
+
+  constructor(private readonly prefix: string) {}
+
+  /** Text from the command; complete lines are written or held, a last partial line waits. */
+  public add(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.emit(line);
+  }
+
+  /** The command has ended: its last line, even without a newline. */
+  public end(): void {
+    if (this.partial !== '') this.emit(this.partial);
+    this.partial = '';
+  }
+
+  /** From now on lines go to `out`; the held ones first. */
+  public show(out: Writable): void {
+    this.target = out;
+    if (this.held.length > 0) out.write(this.held.splice(0).join(''));
+  }
+
+  private emit(line: string): void {
+    const text = `${this.prefix}${line.replace(/\r$/, '')}\n`;
+    if (this.target) this.target.write(text);
+    else this.held.push(text);
+  }
+}
+
+/**
+ * Starts `argv` in `cwd` with its stdout and stderr going to `output`. On POSIX systems the command
+ * leads a process group of its own, so that a signal reaches everything it started.
+ */
+function start(argv: string[], cwd: string, output: PrefixedOutput, color: boolean): { child: ChildProcess; ended: Promise<Ended> } {
+  const began = Date.now();
+  // The command writes to a pipe: on a terminal, it is told that colours will be shown.
+  const env = color && process.env.FORCE_COLOR === undefined && process.env.NO_COLOR === undefined ? { ...process.env, FORCE_COLOR: '1' } : process.env;
+  const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  child.stdout?.setEncoding('utf-8').on('data', (d: string) => output.add(d));
+  child.stderr?.setEncoding('utf-8').on('data', (d: string) => output.add(d));
+  const ended = new Promise<Ended>((resolve) => {
+    const seconds = () => (Date.now() - began) / 1000;
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      // Only a command that could not start: a running one reports its end with 'close'.
+      if (child.pid !== undefined) return;
+      output.add(`${argv[0]}: ${e.message}\n`);
+      output.end();
+      resolve({ code: e.code === 'ENOENT' ? 127 : 126, signal: null, seconds: seconds() });
+    });
+    child.on('close', (code, signal) => {
+      output.end();
+      resolve({ code, signal, seconds: seconds() });
+    });
+  });
+  return { child, ended };
+}
+
+/** Sends `signal` to the command's process group (to the command alone on Windows); gone is fine. */
+function signalCommand(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    if (process.platform === 'win32') child.kill(signal);
+    else process.kill(-child.pid, signal);
+  } catch {
+    // It ended in the meantime.
+  }
+}
+
+/**
+ * Runs `commands` at the same time in `cwd`. Their output goes to `out` grouped per command, in
+ * the order of `commands` (the first one streams, each of the others follows when the one before
+ * it ends), each line prefixed with `[name] `. Every command runs to its end, even after another
+ * failed. Ctrl+C, a termination or a hang-up is passed on to every command's process group, and
+ * the run then fails with 128 + the signal's number.
  */
 export async function runParallel(commands: ParallelCommand[], cwd: string, out: Writable = process.stdout): Promise<ParallelOutcome> {
-  // concurrently reports a command stopped by Ctrl+C as passed (exit 0): note the signal here.
+  const outputs = commands.map((c) => new PrefixedOutput(`[${c.name}] `));
+  const color = (out as { isTTY?: boolean }).isTTY === true;
+  const running = commands.map((c, i) => start(c.argv, cwd, outputs[i], color));
   let interrupted: NodeJS.Signals | undefined;
-  const note = (signal: NodeJS.Signals) => { interrupted = signal; };
-  SIGNALS.forEach((s) => process.on(s, note));
+  const forward = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    running.forEach((r) => signalCommand(r.child, signal));
+  };
+  SIGNALS.forEach((s) => process.on(s, forward));
   try {
-    const { result } = concurrently(commands.map((c) => ({ name: c.name, command: quote(c.argv) })), {
-      cwd,
-      group: true,
-      prefix: 'name',
-      outputStream: out,
-    });
-    // The list of close events, whether it resolves (all passed) or rejects (one failed).
-    const events = await result.then((e) => e, (e: CloseEvent[]) => e);
-    const ordered = [...events].sort((a, b) => a.index - b.index);
-    const failed = ordered.some((e) => e.exitCode !== 0);
+    const ended: Ended[] = [];
+    // In order: a command's output shows once every command before it has ended.
+    for (let i = 0; i < running.length; i++) {
+      outputs[i].show(out);
+      ended.push(await running[i].ended);
+    }
+    const failed = ended.some((e) => e.code !== 0);
     const exitCode = interrupted ? 128 + (os.constants.signals[interrupted] ?? 0) : failed ? 1 : 0;
-    return { exitCode, summary: ordered.map((e) => describe(e, interrupted)) };
+    return { exitCode, summary: commands.map((c, i) => describe(c.name, ended[i], interrupted)) };
   } finally {
-    SIGNALS.forEach((s) => process.off(s, note));
+    SIGNALS.forEach((s) => process.off(s, forward));
   }
 }
 

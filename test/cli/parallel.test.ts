@@ -56,9 +56,10 @@ describe('runParallel', () => {
   });
 
   test('a command that cannot start fails the run', async () => {
-    const { exitCode, summary } = await run([{ name: 'missing', argv: [path.join(os.tmpdir(), 'no-such-program')] }]);
+    const { exitCode, summary, output } = await run([{ name: 'missing', argv: [path.join(os.tmpdir(), 'no-such-program')] }]);
     expect(exitCode).toBe(1);
     expect(summary).toEqual([expect.stringMatching(/^missing: failed \(exit 127\)/)]);
+    expect(output).toMatch(/^\[missing\] .*no-such-program: .*ENOENT/m);
   });
 
   test('a command ended by a signal fails the run', async () => {
@@ -68,10 +69,13 @@ describe('runParallel', () => {
     expect(output).toContain('[killed] before');
   });
 
-  test('Ctrl+C reaches every command and fails the run with 130', async () => {
+  test.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s reaches every command and what it started, and fails the run with %d', async (signal, expected) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-parallel-'));
-    // Each command records its pid and then waits far longer than the test.
-    const sleeper = (name: string) => node(name, `require('fs').writeFileSync(${JSON.stringify(path.join(dir, name))}, String(process.pid)); setTimeout(() => {}, 60000);`);
+    // Each command records its pid, starts a child that records its own, and then both wait far
+    // longer than the test.
+    const sleep = "require('fs').writeFileSync(process.argv[1], String(process.pid)); setTimeout(() => {}, 60000);";
+    const sleeper = (name: string) => node(name, `require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(sleep)}, ${JSON.stringify(path.join(dir, `${name}-child`))}], { stdio: 'ignore' });
+      ${sleep.replace('process.argv[1]', JSON.stringify(path.join(dir, name)))}`);
     const script = `require('ts-node').register({ transpileOnly: true });
       const { runParallel } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/parallel'))});
       const { PassThrough } = require('stream');
@@ -80,20 +84,21 @@ describe('runParallel', () => {
     const runner = spawn(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     runner.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    const names = ['one', 'two', 'one-child', 'two-child'];
     const pids = await new Promise<number[]>((resolve, reject) => {
       const until = Date.now() + 30_000;
       const poll = () => {
-        const files = ['one', 'two'].map((n) => path.join(dir, n));
+        const files = names.map((n) => path.join(dir, n));
         if (files.every((f) => fs.existsSync(f) && fs.readFileSync(f, 'utf-8'))) resolve(files.map((f) => Number(fs.readFileSync(f, 'utf-8'))));
         else if (Date.now() > until) reject(new Error('the commands did not start'));
         else setTimeout(poll, 50);
       };
       poll();
     });
-    runner.kill('SIGINT');
+    runner.kill(signal);
     const code = await new Promise<number | null>((resolve) => runner.on('close', resolve));
-    expect(code).toBe(130);
-    expect(JSON.parse(stdout)).toEqual([expect.stringMatching(/^one: stopped by SIGINT in /), expect.stringMatching(/^two: stopped by SIGINT in /)]);
+    expect(code).toBe(expected);
+    expect(JSON.parse(stdout)).toEqual([expect.stringMatching(new RegExp(`^one: stopped by ${signal} in `)), expect.stringMatching(new RegExp(`^two: stopped by ${signal} in `))]);
     const alive = (pid: number) => {
       try {
         process.kill(pid, 0);
@@ -102,8 +107,20 @@ describe('runParallel', () => {
         return false;
       }
     };
-    expect(pids.map(alive)).toEqual([false, false]);
+    // The children are gone a moment after the signal: poll for up to 5 s.
+    const until = Date.now() + 5000;
+    while (pids.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(pids.map(alive)).toEqual([false, false, false, false]);
   }, 60_000);
+
+  test('a later command\'s output waits for the commands before it; a last line without a newline is shown', async () => {
+    const { exitCode, output } = await run([
+      node('slow', "setTimeout(() => process.stdout.write('slow done'), 300)"),
+      node('quick', "process.stdout.write('quick done\\n'); process.stderr.write('no newline')"),
+    ]);
+    expect(exitCode).toBe(0);
+    expect(output).toBe('[slow] slow done\n[quick] quick done\n[quick] no newline\n');
+  });
 });
 
 describe('parseParallelArgs', () => {
