@@ -13,7 +13,7 @@
  * package before a change): the same measurements compare two versions of the generated repository.
  * The results then go to bench/results/against/ and README.md is left alone.
  *
- * Usage: npx projen bench [--runs 5] [--only resynth,synth,synth-validated,test,build,new] [--tarball <tgz>]
+ * Usage: npx projen bench [--runs 5] [--only resynth,synth,synth-validated,test,build,new,new-floor] [--tarball <tgz>]
  *                         [--against <tgz>] [--edit] [--keep] [--no-readme] [--out <dir>]
  */
 import { execFileSync, spawnSync } from 'child_process';
@@ -139,10 +139,60 @@ function packedTarball(options: Options): string {
   return execFileSync('bash', [path.join(ROOT, 'scripts', 'pack.sh')], { cwd: ROOT, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
-/** `projen new --from` the tarball, as a user would. */
-function newGenerated(dir: string, tarball: string): Sample {
+/** `projen new --from` the tarball of the package `name`, as a user would. */
+function newGenerated(dir: string, tarball: string, name = 'cicd-service-template'): Sample {
   fs.mkdirSync(dir, { recursive: true });
-  return timed(dir, [PROJEN, 'new', '--from', `cicd-service-template@file:${tarball}`, '--no-git']);
+  return timed(dir, [PROJEN, 'new', '--from', `${name}@file:${tarball}`, '--no-git']);
+}
+
+/** The package name of the project type that adds nothing (the `new-floor` row). */
+const FLOOR_PACKAGE = 'cicd-bench-floor-template';
+
+/**
+ * Packs, in `work`, a jsii project type that adds nothing to projen's `awscdk-app-ts` and has this
+ * package's peer dependencies (aws-cdk-lib, constructs, projen): what any project type published
+ * like this one pays for `projen new --from`, whatever it generates. Returns its tarball.
+ */
+function packFloorTemplate(work: string): string {
+  const dir = path.join(work, 'floor-template');
+  fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+  const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
+  const peers: Record<string, string> = own.peerDependencies;
+  // jsii compiles against the versions installed here.
+  const installed = Object.fromEntries(Object.keys(peers).map((name) =>
+    [name, JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf-8')).version]));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: FLOOR_PACKAGE,
+    version: '0.0.0',
+    description: 'A projen project type that adds nothing to awscdk-app-ts',
+    main: 'lib/index.js',
+    types: 'lib/index.d.ts',
+    license: 'Apache-2.0',
+    author: { name: 'bench', email: 'bench@example.com', organization: false },
+    repository: { type: 'git', url: 'https://example.com/floor-template.git' },
+    peerDependencies: peers,
+    devDependencies: installed,
+    jsii: { outdir: 'dist', targets: {}, tsc: { outDir: 'lib', rootDir: 'src' } },
+  }, null, 2));
+  fs.writeFileSync(path.join(dir, 'src', 'index.ts'), [
+    "import { awscdk } from 'projen';",
+    '',
+    '/**',
+    ' * awscdk-app-ts, unchanged.',
+    ' * @pjid floor-app',
+    ' */',
+    'export class FloorApp extends awscdk.AwsCdkTypeScriptApp {',
+    '  constructor(options: awscdk.AwsCdkTypeScriptAppOptions) {',
+    '    super(options);',
+    '  }',
+    '}',
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'README.md'), '# floor template\n\nawscdk-app-ts, unchanged.\n');
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  run(dir, [path.join(ROOT, 'node_modules', '.bin', 'jsii'), '--silence-warnings=reserved-word']);
+  const packed = execFileSync('npm', ['pack', '--pack-destination', work], { cwd: dir, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return path.join(work, packed.trim().split('\n').pop()!);
 }
 
 /** `projen new awscdk-app-ts`, projen's stock TypeScript CDK app. */
@@ -324,6 +374,7 @@ function main(): void {
     log(`both sides synthesize ${stacks[0]}`);
 
     const fresh = (side: Side, round: number) => path.join(work, `new-${side}-${round}`);
+    let floorTarball: string | undefined;
     // With --edit, test and build follow the same one-line change to the app and its test on both
     // sides, as after editing; without it they run on an unchanged tree, where ts-jest answers
     // from its cache.
@@ -382,6 +433,22 @@ function main(): void {
           const dir = fresh(side, round);
           try {
             if (side === 'generated') return newGenerated(dir, tarball);
+            return options.against ? newGenerated(dir, options.against) : newStock(dir);
+          } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      },
+      // What `projen new --from` costs any project type with these peer dependencies: the first
+      // column is a project type that adds nothing to awscdk-app-ts (packFloorTemplate).
+      {
+        id: 'new-floor',
+        title: '`projen new --from` a project type that adds nothing (in the first column)',
+        run: (side, round) => {
+          const dir = fresh(side, round);
+          try {
+            floorTarball ??= packFloorTemplate(work);
+            if (side === 'generated') return newGenerated(dir, floorTarball, FLOOR_PACKAGE);
             return options.against ? newGenerated(dir, options.against) : newStock(dir);
           } finally {
             fs.rmSync(dir, { recursive: true, force: true });
