@@ -447,16 +447,23 @@ function main(): void {
         run: (side, round) => {
           const dir = fresh(side, round);
           try {
-            floorTarball ??= packFloorTemplate(work);
+            if (!floorTarball) {
+              // Packed once, and one unmeasured `projen new --from` of it warms the npm cache, as
+              // the first repositories do for the other rows.
+              floorTarball = packFloorTemplate(work);
+              newGenerated(path.join(work, 'new-floor-warm-up'), floorTarball, FLOOR_PACKAGE);
+              fs.rmSync(path.join(work, 'new-floor-warm-up'), { recursive: true, force: true });
+            }
             if (side === 'generated') return newGenerated(dir, floorTarball, FLOOR_PACKAGE);
-            return options.against ? newGenerated(dir, options.against) : newStock(dir);
+            return newStock(dir);
           } finally {
             fs.rmSync(dir, { recursive: true, force: true });
           }
         },
       },
     ];
-    const measurements = all.filter((m) => !options.only || options.only.includes(m.id));
+    // The floor row compares a package with the stock app: with --against there is no stock side.
+    const measurements = all.filter((m) => (!options.only || options.only.includes(m.id)) && !(options.against && m.id === 'new-floor'));
 
     // The targets are ratios to the stock app; two versions of the generated repository have none.
     const rows: Row[] = measurements.map((m) => ({

@@ -29,12 +29,17 @@ interface Ended {
   /** The signal that ended it, if one did. */
   readonly signal: NodeJS.Signals | null;
   readonly seconds: number;
+  /** When it ended (Date.now()). */
+  readonly at: number;
 }
 
-function describe(name: string, ended: Ended, interrupted?: NodeJS.Signals): string {
+/** How long a command's output may stay open after the command exited (a process it started holds it). */
+const OUTPUT_GRACE_MS = 2000;
+
+function describe(name: string, ended: Ended, interrupted?: { signal: NodeJS.Signals; at: number }): string {
   const seconds = ended.seconds.toFixed(1);
-  // A command that passed before the signal came still passed.
-  const how = interrupted && ended.code !== 0 ? `stopped by ${interrupted}`
+  // A command that ended before the signal came is reported as it ended.
+  const how = interrupted && ended.at >= interrupted.at && ended.code !== 0 ? `stopped by ${interrupted.signal}`
     : ended.code === 0 ? 'passed'
       : `failed (${ended.signal ? `ended by ${ended.signal}` : `exit ${ended.code}`})`;
   return `${name}: ${how} in ${seconds} s`;
@@ -46,22 +51,25 @@ function describe(name: string, ended: Ended, interrupted?: NodeJS.Signals): str
  */
 class PrefixedOutput {
   private readonly held: string[] = [];
-  private partial = '';
+  /** The last, unfinished line of each stream. */
+  private readonly partial = new Map<string, string>();
   private target?: Writable;
 
   constructor(private readonly prefix: string) {}
 
-  /** Text from the command; complete lines are written or held, a last partial line waits. */
-  public add(text: string): void {
-    const lines = (this.partial + text).split('\n');
-    this.partial = lines.pop() ?? '';
+  /** Text from one of the command's streams; complete lines are written or held, a last partial line waits. */
+  public add(stream: string, text: string): void {
+    const lines = ((this.partial.get(stream) ?? '') + text).split('\n');
+    this.partial.set(stream, lines.pop() ?? '');
     for (const line of lines) this.emit(line);
   }
 
-  /** The command has ended: its last line, even without a newline. */
+  /** The command has ended: the last line of each stream, even without a newline. */
   public end(): void {
-    if (this.partial !== '') this.emit(this.partial);
-    this.partial = '';
+    for (const rest of this.partial.values()) {
+      if (rest !== '') this.emit(rest);
+    }
+    this.partial.clear();
   }
 
   /** From now on lines go to `out`; the held ones first. */
@@ -77,63 +85,107 @@ class PrefixedOutput {
   }
 }
 
+/** A started command. */
+interface Running {
+  readonly child: ChildProcess;
+  readonly ended: Promise<Ended>;
+  /** Whether its output has closed (then nothing of its process group can be left). */
+  closed(): boolean;
+}
+
+/**
+ * Sends `signal` to everything the command runs: its process group on POSIX systems, its process
+ * tree (taskkill) on Windows. A group that is gone is fine.
+ */
+function signalCommand(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  if (process.platform === 'win32') {
+    spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore' }).on('error', () => undefined);
+    return;
+  }
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Nothing of the group is left.
+  }
+}
+
 /**
  * Starts `argv` in `cwd` with its stdout and stderr going to `output`. On POSIX systems the command
- * leads a process group of its own, so that a signal reaches everything it started.
+ * leads a process group of its own, so that a signal reaches everything it started. It has ended
+ * when it exited and its output closed; output that a process it started still holds open
+ * `OUTPUT_GRACE_MS` after it exited is cut, and that process group is sent SIGTERM.
  */
-function start(argv: string[], cwd: string, output: PrefixedOutput, color: boolean): { child: ChildProcess; ended: Promise<Ended> } {
+function start(argv: string[], cwd: string, output: PrefixedOutput, color: boolean): Running {
   const began = Date.now();
   // The command writes to a pipe: on a terminal, it is told that colours will be shown.
   const env = color && process.env.FORCE_COLOR === undefined && process.env.NO_COLOR === undefined ? { ...process.env, FORCE_COLOR: '1' } : process.env;
   const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
-  child.stdout?.setEncoding('utf-8').on('data', (d: string) => output.add(d));
-  child.stderr?.setEncoding('utf-8').on('data', (d: string) => output.add(d));
+  child.stdout?.setEncoding('utf-8').on('data', (d: string) => output.add('stdout', d));
+  child.stderr?.setEncoding('utf-8').on('data', (d: string) => output.add('stderr', d));
+  let closed = false;
+  child.on('close', () => { closed = true; });
   const ended = new Promise<Ended>((resolve) => {
-    const seconds = () => (Date.now() - began) / 1000;
+    let done = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (done) return;
+      done = true;
+      output.end();
+      const at = Date.now();
+      resolve({ code, signal, seconds: (at - began) / 1000, at });
+    };
     child.on('error', (e: NodeJS.ErrnoException) => {
-      // Only a command that could not start: a running one reports its end with 'close'.
+      // Only a command that could not start: a running one reports its end with 'exit'.
       if (child.pid !== undefined) return;
-      output.add(`${argv[0]}: ${e.message}\n`);
-      output.end();
-      resolve({ code: e.code === 'ENOENT' ? 127 : 126, signal: null, seconds: seconds() });
+      output.add('stderr', `${argv[0]}: ${e.message}\n`);
+      finish(e.code === 'ENOENT' ? 127 : 126, null);
     });
-    child.on('close', (code, signal) => {
-      output.end();
-      resolve({ code, signal, seconds: seconds() });
+    child.on('exit', (code, signal) => {
+      if (closed) return finish(code, signal);
+      const cut = setTimeout(() => {
+        output.add('stderr', `(${argv[0]} exited, but processes it started still held its output: stopped)\n`);
+        signalCommand(child, 'SIGTERM');
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish(code, signal);
+      }, OUTPUT_GRACE_MS);
+      child.on('close', () => {
+        clearTimeout(cut);
+        finish(code, signal);
+      });
     });
   });
-  return { child, ended };
-}
-
-/** Sends `signal` to the command's process group (to the command alone on Windows); gone is fine. */
-function signalCommand(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    if (process.platform === 'win32') child.kill(signal);
-    else process.kill(-child.pid, signal);
-  } catch {
-    // It ended in the meantime.
-  }
+  return { child, ended, closed: () => closed };
 }
 
 /**
  * Runs `commands` at the same time in `cwd`. Their output goes to `out` grouped per command, in
  * the order of `commands` (the first one streams, each of the others follows when the one before
  * it ends), each line prefixed with `[name] `. Every command runs to its end, even after another
- * failed. Ctrl+C, a termination or a hang-up is passed on to every command's process group, and
- * the run then fails with 128 + the signal's number.
+ * failed. Ctrl+C, a termination or a hang-up is passed on to everything each command runs (its
+ * process group; its process tree on Windows), a second one ends them with SIGKILL, and the run
+ * then fails with 128 + the first signal's number.
  */
 export async function runParallel(commands: ParallelCommand[], cwd: string, out: Writable = process.stdout): Promise<ParallelOutcome> {
   const outputs = commands.map((c) => new PrefixedOutput(`[${c.name}] `));
   const color = (out as { isTTY?: boolean }).isTTY === true;
-  const running = commands.map((c, i) => start(c.argv, cwd, outputs[i], color));
-  let interrupted: NodeJS.Signals | undefined;
+  const running: Running[] = [];
+  let interrupted: { signal: NodeJS.Signals; at: number } | undefined;
   const forward = (signal: NodeJS.Signals) => {
-    interrupted = signal;
-    running.forEach((r) => signalCommand(r.child, signal));
+    // The first signal is passed on; a second one, for a command that ignores the first, kills.
+    const next = interrupted ? 'SIGKILL' : signal;
+    interrupted ??= { signal, at: Date.now() };
+    running.filter((r) => !r.closed()).forEach((r) => signalCommand(r.child, next));
   };
   SIGNALS.forEach((s) => process.on(s, forward));
   try {
+    try {
+      commands.forEach((c, i) => running.push(start(c.argv, cwd, outputs[i], color)));
+    } catch (e) {
+      // A command that cannot even be spawned: stop those already started.
+      running.forEach((r) => signalCommand(r.child, 'SIGTERM'));
+      throw e;
+    }
     const ended: Ended[] = [];
     // In order: a command's output shows once every command before it has ended.
     for (let i = 0; i < running.length; i++) {
@@ -141,7 +193,7 @@ export async function runParallel(commands: ParallelCommand[], cwd: string, out:
       ended.push(await running[i].ended);
     }
     const failed = ended.some((e) => e.code !== 0);
-    const exitCode = interrupted ? 128 + (os.constants.signals[interrupted] ?? 0) : failed ? 1 : 0;
+    const exitCode = interrupted ? 128 + (os.constants.signals[interrupted.signal] ?? 0) : failed ? 1 : 0;
     return { exitCode, summary: commands.map((c, i) => describe(c.name, ended[i], interrupted)) };
   } finally {
     SIGNALS.forEach((s) => process.off(s, forward));
