@@ -89,17 +89,18 @@ class PrefixedOutput {
 interface Running {
   readonly child: ChildProcess;
   readonly ended: Promise<Ended>;
-  /** Whether its output has closed (then nothing of its process group can be left). */
-  closed(): boolean;
 }
 
 /**
- * Sends `signal` to everything the command runs: its process group on POSIX systems, its process
- * tree (taskkill) on Windows. A group that is gone is fine.
+ * Sends `signal` to everything the command runs: its process group on POSIX systems (also after
+ * the command's own process exited), its process tree (taskkill) on Windows while the command's
+ * process runs. A group that is gone is fine.
  */
 function signalCommand(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   if (process.platform === 'win32') {
+    // taskkill finds the tree from the command's own process, whose pid may be reused once it exited.
+    if (child.exitCode !== null || child.signalCode !== null) return;
     spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore' }).on('error', () => undefined);
     return;
   }
@@ -127,35 +128,37 @@ function start(argv: string[], cwd: string, output: PrefixedOutput, color: boole
   child.on('close', () => { closed = true; });
   const ended = new Promise<Ended>((resolve) => {
     let done = false;
-    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+    const finish = (code: number | null, signal: NodeJS.Signals | null, at: number) => {
       if (done) return;
       done = true;
       output.end();
-      const at = Date.now();
       resolve({ code, signal, seconds: (at - began) / 1000, at });
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       // Only a command that could not start: a running one reports its end with 'exit'.
       if (child.pid !== undefined) return;
       output.add('stderr', `${argv[0]}: ${e.message}\n`);
-      finish(e.code === 'ENOENT' ? 127 : 126, null);
+      finish(e.code === 'ENOENT' ? 127 : 126, null, Date.now());
     });
     child.on('exit', (code, signal) => {
-      if (closed) return finish(code, signal);
+      // The command ended now, even if its output stays open a little longer.
+      const at = Date.now();
+      if (closed) return finish(code, signal, at);
       const cut = setTimeout(() => {
+        output.end();
         output.add('stderr', `(${argv[0]} exited, but processes it started still held its output: stopped)\n`);
         signalCommand(child, 'SIGTERM');
         child.stdout?.destroy();
         child.stderr?.destroy();
-        finish(code, signal);
+        finish(code, signal, at);
       }, OUTPUT_GRACE_MS);
       child.on('close', () => {
         clearTimeout(cut);
-        finish(code, signal);
+        finish(code, signal, at);
       });
     });
   });
-  return { child, ended, closed: () => closed };
+  return { child, ended };
 }
 
 /**
@@ -175,7 +178,7 @@ export async function runParallel(commands: ParallelCommand[], cwd: string, out:
     // The first signal is passed on; a second one, for a command that ignores the first, kills.
     const next = interrupted ? 'SIGKILL' : signal;
     interrupted ??= { signal, at: Date.now() };
-    running.filter((r) => !r.closed()).forEach((r) => signalCommand(r.child, next));
+    running.forEach((r) => signalCommand(r.child, next));
   };
   SIGNALS.forEach((s) => process.on(s, forward));
   try {

@@ -134,7 +134,8 @@ describe('runParallel', () => {
     const pidFile = path.join(dir, 'grandchild');
     // The grandchild shares the command's stdout and would sleep for a minute.
     const script = `require('child_process').spawn(process.execPath, ['-e', "require('fs').writeFileSync(${JSON.stringify(pidFile).replace(/"/g, "'")}, String(process.pid)); setTimeout(() => {}, 60000)"], { stdio: 'inherit' });
-      setTimeout(() => { console.log('leaving'); process.exit(0); }, 300);`;
+      const leave = () => require('fs').existsSync(${JSON.stringify(pidFile)}) ? (console.log('leaving'), process.exit(0)) : setTimeout(leave, 20);
+      leave();`;
     const began = Date.now();
     const { exitCode, summary, output } = await run([node('leaver', script)], dir);
     expect(Date.now() - began).toBeLessThan(20_000);
@@ -150,7 +151,7 @@ describe('runParallel', () => {
 
   test('a second Ctrl+C ends a command that ignores the first', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-parallel-'));
-    const stubborn = node('stubborn', `process.on('SIGINT', () => console.log('ignored'));
+    const stubborn = node('stubborn', `process.on('SIGINT', () => require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'got-sigint'))}, ''));
       require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'stubborn'))}, String(process.pid)); setTimeout(() => {}, 60000);`);
     const script = `require('ts-node').register({ transpileOnly: true });
       const { runParallel } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/parallel'))});
@@ -165,7 +166,11 @@ describe('runParallel', () => {
     while (!(fs.existsSync(file) && fs.readFileSync(file, 'utf-8')) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     const pid = Number(fs.readFileSync(file, 'utf-8'));
     runner.kill('SIGINT');
-    await new Promise((r) => setTimeout(r, 500));
+    // The first one reaches the command, which ignores it.
+    const got = path.join(dir, 'got-sigint');
+    const until2 = Date.now() + 20_000;
+    while (!fs.existsSync(got) && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.existsSync(got)).toBe(true);
     expect(alive(pid)).toBe(true);
     runner.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => runner.on('close', resolve));
