@@ -31,6 +31,39 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Polls `check` every 50 ms until it holds or `ms` have passed; says whether it held. */
+async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  return check();
+}
+
+/** The pid a test command wrote to `file`, once it has (within 30 s). */
+async function pidIn(file: string): Promise<number> {
+  if (!await waitUntil(() => fs.existsSync(file) && fs.readFileSync(file, 'utf-8') !== '', 30_000)) {
+    throw new Error(`no pid in ${file}: the command did not start`);
+  }
+  return Number(fs.readFileSync(file, 'utf-8'));
+}
+
+/**
+ * Runs `commands` with runParallel in a process of its own, to which a test sends signals; its
+ * `outcome` is the process's exit code and the summary it printed.
+ */
+function runInOwnProcess(commands: ParallelCommand[], cwd: string) {
+  const script = `require('ts-node').register({ transpileOnly: true });
+    const { runParallel } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/parallel'))});
+    const { PassThrough } = require('stream');
+    runParallel(${JSON.stringify(commands)}, ${JSON.stringify(cwd)}, new PassThrough().resume())
+      .then((o) => { console.log(JSON.stringify(o.summary)); process.exitCode = o.exitCode; });`;
+  const runner = spawn(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  runner.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  const outcome = new Promise<{ code: number | null; summary: string[] }>((resolve) =>
+    runner.on('close', (code) => resolve({ code, summary: JSON.parse(stdout) })));
+  return { runner, outcome };
+}
+
 /** Runs `commands` and returns the outcome with everything written to the output, colours removed. */
 async function run(commands: ParallelCommand[], cwd = os.tmpdir()) {
   const out = new PassThrough();
@@ -86,32 +119,14 @@ describe('runParallel', () => {
     const sleep = "require('fs').writeFileSync(process.argv[1], String(process.pid)); setTimeout(() => {}, 60000);";
     const sleeper = (name: string) => node(name, `require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(sleep)}, ${JSON.stringify(path.join(dir, `${name}-child`))}], { stdio: 'ignore' });
       ${sleep.replace('process.argv[1]', JSON.stringify(path.join(dir, name)))}`);
-    const script = `require('ts-node').register({ transpileOnly: true });
-      const { runParallel } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/parallel'))});
-      const { PassThrough } = require('stream');
-      runParallel(${JSON.stringify([sleeper('one'), sleeper('two')])}, ${JSON.stringify(dir)}, new PassThrough().resume())
-        .then((o) => { console.log(JSON.stringify(o.summary)); process.exitCode = o.exitCode; });`;
-    const runner = spawn(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    runner.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    const names = ['one', 'two', 'one-child', 'two-child'];
-    const pids = await new Promise<number[]>((resolve, reject) => {
-      const until = Date.now() + 30_000;
-      const poll = () => {
-        const files = names.map((n) => path.join(dir, n));
-        if (files.every((f) => fs.existsSync(f) && fs.readFileSync(f, 'utf-8'))) resolve(files.map((f) => Number(fs.readFileSync(f, 'utf-8'))));
-        else if (Date.now() > until) reject(new Error('the commands did not start'));
-        else setTimeout(poll, 50);
-      };
-      poll();
-    });
+    const { runner, outcome } = runInOwnProcess([sleeper('one'), sleeper('two')], dir);
+    const pids = await Promise.all(['one', 'two', 'one-child', 'two-child'].map((n) => pidIn(path.join(dir, n))));
     runner.kill(signal);
-    const code = await new Promise<number | null>((resolve) => runner.on('close', resolve));
+    const { code, summary } = await outcome;
     expect(code).toBe(expected);
-    expect(JSON.parse(stdout)).toEqual([expect.stringMatching(new RegExp(`^one: stopped by ${signal} in `)), expect.stringMatching(new RegExp(`^two: stopped by ${signal} in `))]);
+    expect(summary).toEqual([expect.stringMatching(new RegExp(`^one: stopped by ${signal} in `)), expect.stringMatching(new RegExp(`^two: stopped by ${signal} in `))]);
     // The children are gone a moment after the signal: poll for up to 5 s.
-    const until = Date.now() + 5000;
-    while (pids.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => !pids.some(alive), 5000);
     expect(pids.map(alive)).toEqual([false, false, false, false]);
   }, 60_000);
 
@@ -144,8 +159,7 @@ describe('runParallel', () => {
     expect(output).toContain('[leaver] leaving');
     expect(output).toMatch(/processes it started still held its output: stopped/);
     const pid = Number(fs.readFileSync(pidFile, 'utf-8'));
-    const until = Date.now() + 5000;
-    while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => !alive(pid), 5000);
     expect(alive(pid)).toBe(false);
   }, 30_000);
 
@@ -153,29 +167,16 @@ describe('runParallel', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-parallel-'));
     const stubborn = node('stubborn', `process.on('SIGINT', () => require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'got-sigint'))}, ''));
       require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'stubborn'))}, String(process.pid)); setTimeout(() => {}, 60000);`);
-    const script = `require('ts-node').register({ transpileOnly: true });
-      const { runParallel } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/parallel'))});
-      const { PassThrough } = require('stream');
-      runParallel(${JSON.stringify([stubborn])}, ${JSON.stringify(dir)}, new PassThrough().resume())
-        .then((o) => { console.log(JSON.stringify(o.summary)); process.exitCode = o.exitCode; });`;
-    const runner = spawn(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    runner.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    const file = path.join(dir, 'stubborn');
-    const until = Date.now() + 30_000;
-    while (!(fs.existsSync(file) && fs.readFileSync(file, 'utf-8')) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    const pid = Number(fs.readFileSync(file, 'utf-8'));
+    const { runner, outcome } = runInOwnProcess([stubborn], dir);
+    const pid = await pidIn(path.join(dir, 'stubborn'));
     runner.kill('SIGINT');
     // The first one reaches the command, which ignores it.
-    const got = path.join(dir, 'got-sigint');
-    const until2 = Date.now() + 20_000;
-    while (!fs.existsSync(got) && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
-    expect(fs.existsSync(got)).toBe(true);
+    expect(await waitUntil(() => fs.existsSync(path.join(dir, 'got-sigint')), 20_000)).toBe(true);
     expect(alive(pid)).toBe(true);
     runner.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => runner.on('close', resolve));
+    const { code, summary } = await outcome;
     expect(code).toBe(130);
-    expect(JSON.parse(stdout)).toEqual([expect.stringMatching(/^stubborn: stopped by SIGINT in /)]);
+    expect(summary).toEqual([expect.stringMatching(/^stubborn: stopped by SIGINT in /)]);
     expect(alive(pid)).toBe(false);
   }, 60_000);
 });
