@@ -54,10 +54,21 @@ function cache(dirs: Record<string, string>): { file?: string; key: string } {
     const st = fs.statSync(path.join(d, '.jsii'));
     return `${d}:${st.size}:${st.mtimeMs}`;
   }).join('|');
+  if (cacheFileOverride !== undefined) return { file: cacheFileOverride, key };
   const nodeModules = path.dirname(dirs.projen);
   const file = path.basename(nodeModules) === 'node_modules'
     ? path.join(nodeModules, '.cache', 'cicd-service-template', 'option-names.json') : undefined;
   return { file, key };
+}
+
+let cacheFileOverride: string | undefined;
+
+/**
+ * Keeps this copy of the module's cache in another file. For tests that plant a cache: the one in
+ * node_modules/.cache is read by every other test process that constructs a project meanwhile.
+ */
+export function useCacheFile(file: string): void {
+  cacheFileOverride = file;
 }
 
 function readCache(file: string | undefined, key: string): string[] | undefined {
@@ -108,7 +119,10 @@ export function knownOptionNames(): ReadonlySet<string> {
     pendingCache = () => {
       try {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, JSON.stringify({ key, names: [...found] }));
+        // Renamed into place: a synth running alongside reads the old file or the new one, whole.
+        const temp = `${file}.${process.pid}`;
+        fs.writeFileSync(temp, JSON.stringify({ key, names: [...found] }));
+        fs.renameSync(temp, file);
       } catch {
         // a read-only node_modules: the next synth reads the assemblies again
       }

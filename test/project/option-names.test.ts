@@ -57,19 +57,35 @@ describe('option names', () => {
     expect([...knownOptionNames()].sort()).toEqual([...projenNew, '__new__'].sort());
   });
 
-  describe('the cache in node_modules/.cache', () => {
-    const file = path.join(path.dirname(require.resolve('projen/package.json')), '..', '.cache', 'cicd-service-template', 'option-names.json');
-    const fresh = () => {
+  describe('the cache', () => {
+    /** A fresh copy of the module: a synth runs in a new process, without the names in memory. */
+    const fresh = (cacheFile?: string) => {
       let mod: typeof import('../../src/project/option-names') | undefined;
-      // A fresh copy of the module: a synth runs in a new process, without the names in memory.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       jest.isolateModules(() => { mod = require('../../src/project/option-names'); });
+      if (cacheFile !== undefined) mod!.useCacheFile(cacheFile);
       return mod!;
     };
 
+    test('lives in node_modules/.cache, next to the projen it was read from, keyed on both assemblies', () => {
+      const projenDir = path.dirname(require.resolve('projen/package.json'));
+      const real = path.join(projenDir, '..', '.cache', 'cicd-service-template', 'option-names.json');
+      // Other test processes may read or write it meanwhile; they write the same names and key.
+      fresh().checkOptionNames({ containerPort: 1 });
+      const cached = JSON.parse(fs.readFileSync(real, 'utf-8'));
+      const stamp = (dir: string) => `${dir}:${fs.statSync(path.join(dir, '.jsii')).size}:`;
+      expect(cached.key).toContain(stamp(ROOT));
+      expect(cached.key).toContain(stamp(projenDir));
+      expect([...cached.names].sort()).toEqual([...knownOptionNames()].sort());
+    });
+
+    // The tests below plant caches: in a file of their own, since every other test process that
+    // constructs a project reads the one in node_modules/.cache.
+    const file = path.join(freshOutdir(), 'option-names.json');
+
     test('is written after a check that passed, and read by the next synth while the assemblies are the same', () => {
       fs.rmSync(file, { force: true });
-      const first = fresh();
+      const first = fresh(file);
       expect(() => first.checkOptionNames({ contianerPort: 1 })).toThrow('Invalid option "contianerPort"');
       expect(fs.existsSync(file)).toBe(false);
       first.checkOptionNames({ containerPort: 1 });
@@ -77,13 +93,13 @@ describe('option names', () => {
       expect(cached.names.length).toBe(knownOptionNames().size);
 
       fs.writeFileSync(file, JSON.stringify({ ...cached, names: ['onlyThis'] }));
-      expect([...fresh().knownOptionNames()]).toEqual(['onlyThis']);
+      expect([...fresh(file).knownOptionNames()]).toEqual(['onlyThis']);
     });
 
     test('is ignored when an assembly changed (another size or time)', () => {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, JSON.stringify({ key: 'an older install', names: ['onlyThis'] }));
-      expect(fresh().knownOptionNames().has('containerPort')).toBe(true);
+      expect(fresh(file).knownOptionNames().has('containerPort')).toBe(true);
     });
   });
 });
