@@ -98,6 +98,10 @@ const project = new cdk.JsiiProject({
 // TypeScript's `**` skips dot-files: the dev tsconfig names .projenrc.ts itself.
 project.tsconfigDev.addInclude('.projenrc.ts');
 
+// Jest's file watcher; its install script builds it from source only when npm is asked to, and
+// npm 11.19 and later skip the install scripts that allowScripts does not name (with a warning).
+project.package.addField('allowScripts', { '@parcel/watcher': false });
+
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
 project.npmignore?.include('/templates/', '/schemas/');
 project.npmignore?.exclude('/.demo/', '/.tmp/', '/scripts/', '/bench/', '/.ci/', '/.venv/', '/test-reports/', '/API.md', '*.tgz');

@@ -4,6 +4,7 @@ import { awscdk } from 'projen';
 import { BuildSpec, BuildSpecExtras } from './buildspec';
 import { CdkAppFiles } from './cdk-app-files';
 import { FastToolchain } from './fast-toolchain';
+import { InstallScripts } from './install-scripts';
 import { FileOwnership } from './managed-files';
 import { OperationsGuide, ReadmeSectionContent, renderReadmeSample } from './operations-guide';
 import { checkOptionNames } from './option-names';
@@ -264,6 +265,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     this.healthCheckPath = settings.healthCheckPath;
 
     new FastToolchain(this, { cdkApp: options.app === undefined, cdkBuildCommand: options.buildCommand === undefined });
+    new InstallScripts(this);
 
     if (!this.deps.all.some((d) => d.name === PACKAGE_NAME)) {
       this.addDevDeps(`${PACKAGE_NAME}@^${packageVersion()}`);
