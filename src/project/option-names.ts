@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
@@ -66,6 +67,8 @@ let cacheFileOverride: string | undefined;
 /**
  * Keeps this copy of the module's cache in another file. For tests that plant a cache: the one in
  * node_modules/.cache is read by every other test process that constructs a project meanwhile.
+ *
+ * @internal
  */
 export function useCacheFile(file: string): void {
   cacheFileOverride = file;
@@ -119,12 +122,16 @@ export function knownOptionNames(): ReadonlySet<string> {
     pendingCache = () => {
       try {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        // Renamed into place: a synth running alongside reads the old file or the new one, whole.
-        const temp = `${file}.${process.pid}`;
+      } catch {
+        return; // a read-only node_modules: the next synth reads the assemblies again
+      }
+      // Renamed into place: a synth running alongside reads the old file or the new one, whole.
+      const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+      try {
         fs.writeFileSync(temp, JSON.stringify({ key, names: [...found] }));
         fs.renameSync(temp, file);
       } catch {
-        // a read-only node_modules: the next synth reads the assemblies again
+        fs.rmSync(temp, { force: true });
       }
     };
   }

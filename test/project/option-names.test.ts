@@ -81,10 +81,10 @@ describe('option names', () => {
 
     // The tests below plant caches: in a file of their own, since every other test process that
     // constructs a project reads the one in node_modules/.cache.
-    const file = path.join(freshOutdir(), 'option-names.json');
+    let file: string;
+    beforeEach(() => { file = path.join(freshOutdir(), 'option-names.json'); });
 
     test('is written after a check that passed, and read by the next synth while the assemblies are the same', () => {
-      fs.rmSync(file, { force: true });
       const first = fresh(file);
       expect(() => first.checkOptionNames({ contianerPort: 1 })).toThrow('Invalid option "contianerPort"');
       expect(fs.existsSync(file)).toBe(false);
@@ -97,7 +97,6 @@ describe('option names', () => {
     });
 
     test('is ignored when an assembly changed (another size or time)', () => {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, JSON.stringify({ key: 'an older install', names: ['onlyThis'] }));
       expect(fresh(file).knownOptionNames().has('containerPort')).toBe(true);
     });
