@@ -11,6 +11,9 @@ const project = new cdk.JsiiProject({
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
+  // The one dependency here with an install script (Jest's file watcher, which builds from source
+  // only when asked to): listed, npm (11.16 and later) runs it without a warning after every install.
+  allowScripts: ['@parcel/watcher'],
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
@@ -97,10 +100,6 @@ const project = new cdk.JsiiProject({
 
 // TypeScript's `**` skips dot-files: the dev tsconfig names .projenrc.ts itself.
 project.tsconfigDev.addInclude('.projenrc.ts');
-
-// Jest's file watcher; its install script builds it from source only when npm is asked to, and
-// npm 11.19 and later skip the install scripts that allowScripts does not name (with a warning).
-project.package.addField('allowScripts', { '@parcel/watcher': false });
 
 // Templates are read at run time from the installed package; nothing else of the repository is shipped.
 project.npmignore?.include('/templates/', '/schemas/');

@@ -1,28 +1,30 @@
 import { Component, javascript } from 'projen';
 
 /**
- * The dependencies of a generated repository that declare install scripts, none of which its
- * tools need: each native binary comes from a platform package that npm installs as an optional
- * dependency. @swc/core (Jest's transform, through @swc/jest): postinstall checks the native
- * binding and fetches @swc/wasm if it cannot load. esbuild (tsx, which runs .projenrc.ts and the
- * CDK app): postinstall checks the platform binary. @parcel/watcher (Jest's file watcher):
- * install builds it from source, only when npm is asked to build from source.
+ * The dependencies of a generated repository that declare install scripts. @swc/core (Jest's
+ * transform, through @swc/jest): postinstall checks the native binding and fetches @swc/wasm if
+ * it cannot load. esbuild (tsx, which runs .projenrc.ts and the CDK app): postinstall checks the
+ * platform binary and fetches it if the optional package is missing. @parcel/watcher (Jest's file
+ * watcher): install builds it from source, only when npm is asked to build from source.
  */
-export const DENIED_INSTALL_SCRIPTS: readonly string[] = ['@swc/core', 'esbuild', '@parcel/watcher'];
+export const TOOLCHAIN_INSTALL_SCRIPTS: readonly string[] = ['@swc/core', 'esbuild', '@parcel/watcher'];
 
 /**
- * Records in package.json's `allowScripts` a decision for every dependency with an install
- * script: npm 11.19 and later skip the install scripts of dependencies it does not find there and
- * end every install with a list of them. A denial keeps what such an npm does anyway, and the
- * same on every machine: an older npm, which ignores the field, still runs them.
+ * Lists the toolchain's install scripts in projen's install-script allowlist (the `allowScripts`
+ * option: npm's `allowScripts` field, pnpm's `onlyBuiltDependencies`, Yarn Berry's
+ * `dependenciesMeta`, Bun's `trustedDependencies`). npm 11.16 and later warn after every install
+ * about each dependency install script that the field does not cover, and a future release is to
+ * skip them; listed, they run as they did, without the warning. Yarn Classic has no such
+ * list (projen refuses the option there), so nothing is added for it.
  *
- * A platform without the prebuilt binaries (where @swc/core needs its WebAssembly fallback) can
- * allow one in .projenrc.ts: `project.package.addField('allowScripts', { ... })`.
+ * `.projenrc.ts` adds a package with the `allowScripts` option or `project.package.addAllowedScripts()`,
+ * and takes one off with `project.package.removeAllowedScripts()`.
  */
 export class InstallScripts extends Component {
   constructor(project: javascript.NodeProject) {
     super(project);
-    const denied = Object.fromEntries(DENIED_INSTALL_SCRIPTS.map((name) => [name, false]));
-    project.package.addField('allowScripts', denied);
+    const manager = project.package.packageManager;
+    if (manager === javascript.NodePackageManager.YARN || manager === javascript.NodePackageManager.YARN_CLASSIC) return;
+    project.package.addAllowedScripts(...TOOLCHAIN_INSTALL_SCRIPTS);
   }
 }

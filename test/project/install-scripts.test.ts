@@ -1,26 +1,48 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { javascript } from 'projen';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import { newProject, synth } from './helpers';
-import { DENIED_INSTALL_SCRIPTS } from '../../src/project/install-scripts';
+import { TOOLCHAIN_INSTALL_SCRIPTS } from '../../src/project/install-scripts';
+
+const NPM = javascript.NodePackageManager.NPM;
 
 describe('InstallScripts', () => {
-  test('package.json denies the install scripts of the toolchain\'s native packages', () => {
-    const manifest = synth()['package.json'];
-    expect(manifest.allowScripts).toEqual({ '@swc/core': false, 'esbuild': false, '@parcel/watcher': false });
+  test('package.json lets the toolchain\'s install scripts run (npm, as projen new sets it)', () => {
+    const manifest = synth({ packageManager: NPM })['package.json'];
+    expect(manifest.allowScripts).toEqual({ '@parcel/watcher': true, '@swc/core': true, 'esbuild': true });
   });
 
-  test('each denied package is one the repository installs: a direct dev dependency or one of the tools that bring it', () => {
-    const manifest = synth()['package.json'];
-    const devDeps = Object.keys(manifest.devDependencies);
-    // Where each comes from: @swc/core directly, esbuild through tsx, @parcel/watcher through jest.
-    const bringers: Record<string, string> = { '@swc/core': '@swc/core', 'esbuild': 'tsx', '@parcel/watcher': 'jest' };
-    expect(Object.keys(bringers).sort()).toEqual([...DENIED_INSTALL_SCRIPTS].sort());
-    for (const bringer of Object.values(bringers)) expect(devDeps).toContain(bringer);
+  test('the tools that bring the listed packages are dev dependencies; the watcher Jest installs has an install script', () => {
+    // This repository's own Jest and the toolchain packages a generated repository installs; the
+    // end-to-end test checks the generated repository itself with `npm install-scripts ls`.
+    const root = path.resolve(__dirname, '..', '..');
+    const bringers: Record<string, string> = { '@swc/core': '@swc/jest', 'esbuild': 'tsx', '@parcel/watcher': 'jest-haste-map' };
+    expect(Object.keys(bringers).sort()).toEqual([...TOOLCHAIN_INSTALL_SCRIPTS].sort());
+    const devDeps = Object.keys(synth({ packageManager: NPM })['package.json'].devDependencies);
+    expect(devDeps).toEqual(expect.arrayContaining(['@swc/jest', '@swc/core', 'tsx', 'jest']));
+    // Only @parcel/watcher is installed here (through Jest); its manifest names the script.
+    const watcher = require.resolve('@parcel/watcher/package.json', { paths: [path.dirname(require.resolve('jest-haste-map/package.json', { paths: [root] }))] });
+    expect(JSON.parse(fs.readFileSync(watcher, 'utf-8')).scripts.install).toBeDefined();
   });
 
-  test('.projenrc.ts can decide otherwise, and the synth writes its decision', () => {
-    const project = newProject();
-    project.package.addField('allowScripts', { '@swc/core': true, 'esbuild': false, '@parcel/watcher': false });
-    const manifest = synthSnapshot(project)['package.json'];
-    expect(manifest.allowScripts['@swc/core']).toBe(true);
+  test('the allowScripts option and addAllowedScripts add to the list; removeAllowedScripts takes one off', () => {
+    const project = newProject({ packageManager: NPM, allowScripts: ['sharp'] });
+    project.package.addAllowedScripts('canvas');
+    project.package.removeAllowedScripts('esbuild');
+    expect(synthSnapshot(project)['package.json'].allowScripts).toEqual({ '@parcel/watcher': true, '@swc/core': true, 'canvas': true, 'sharp': true });
+  });
+
+  test('pnpm gets the same list as onlyBuiltDependencies', () => {
+    const files = synth({ packageManager: javascript.NodePackageManager.PNPM });
+    expect(files['package.json'].allowScripts).toBeUndefined();
+    expect(files['pnpm-workspace.yaml']).toContain('onlyBuiltDependencies');
+    for (const name of TOOLCHAIN_INSTALL_SCRIPTS) expect(files['pnpm-workspace.yaml']).toContain(name);
+  });
+
+  test('Yarn Classic, which has no such list, gets none and synthesizes', () => {
+    const files = synth({ packageManager: javascript.NodePackageManager.YARN_CLASSIC });
+    expect(files['package.json'].allowScripts).toBeUndefined();
+    expect(files['package.json'].name).toBe('orders-api');
   });
 });
