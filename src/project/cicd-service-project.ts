@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk } from 'projen';
+import { awscdk, javascript } from 'projen';
 import { BuildSpec, BuildSpecExtras } from './buildspec';
 import { CdkAppFiles } from './cdk-app-files';
 import { FastToolchain } from './fast-toolchain';
@@ -21,7 +21,7 @@ import { networkOptionsInOrder } from '../shared/network-settings';
 import { NodeRelease, resolveNodeRelease } from '../shared/node-versions';
 import { UPGRADE_SCHEDULE_OFF } from '../shared/review-settings';
 import { AlarmOptions, DeploymentOptions, EnvironmentOptions, ServiceOptions } from '../shared/service-options';
-import { DEFAULT_ENVIRONMENTS, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
+import { DEFAULT_ENVIRONMENTS, InvalidOptionError, MIN_CDK_VERSION, resolveServiceSettings, ServiceSettings, versionLower } from '../shared/service-settings';
 import { SourceOptions } from '../shared/source-options';
 
 /** The npm name of this package, as the generated repository depends on it. */
@@ -191,6 +191,17 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     return { options: { cdkVersion: MIN_CDK_VERSION, __new__: { ...init, args: { ...init.args, cdkVersion: MIN_CDK_VERSION } } } };
   }
 
+  /**
+   * npm, whatever the option says otherwise: `buildspec.yml` and the Dockerfile install with
+   * `npm ci` from `package-lock.json`. Left unset, projen would fall back to Yarn Classic.
+   */
+  private static resolvePackageManager(options: CicdServiceProjectOptions): javascript.NodePackageManager {
+    const value = (options as unknown as Record<string, unknown>).packageManager;
+    if (value === undefined || value === javascript.NodePackageManager.NPM) return javascript.NodePackageManager.NPM;
+    throw new InvalidOptionError('packageManager', value,
+      `"${javascript.NodePackageManager.NPM}" (javascript.NodePackageManager.NPM): buildspec.yml and the Dockerfile install with npm ci from package-lock.json`);
+  }
+
   private static resolveSettings(options: CicdServiceProjectOptions): ServiceSettings {
     const o = options as unknown as Record<string, unknown>;
     return resolveServiceSettings({
@@ -244,6 +255,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
     const gates = QualityGates._resolve((options as unknown as Record<string, unknown>).qualityGates);
     const renderer = new TemplateRenderer();
     const cdk = CicdServiceProject.resolveCdkVersion(options);
+    const packageManager = CicdServiceProject.resolvePackageManager(options);
     super({
       sampleCode: false,
       github: false,
@@ -252,6 +264,7 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
       // The team's README: written once, when missing; it links to the managed operating guide.
       readme: { contents: renderReadmeSample(settings, renderer) },
       ...options,
+      packageManager,
       devDeps: withTypesNode(options.devDeps, node),
       ...cdk.options,
     });

@@ -11,11 +11,9 @@ export const TOOLCHAIN_INSTALL_SCRIPTS: readonly string[] = ['@swc/core', 'esbui
 
 /**
  * Lists the toolchain's install scripts in projen's install-script allowlist (the `allowScripts`
- * option: npm's `allowScripts` field, pnpm's `onlyBuiltDependencies`, Yarn Berry's
- * `dependenciesMeta`, Bun's `trustedDependencies`). npm 11.16 and later warn after every install
- * about each dependency install script that the field does not cover, and a future release is to
- * skip them; listed, they run as they did, without the warning. Yarn Classic has no such
- * list (projen refuses the option there), so nothing is added for it.
+ * option, written to npm's `allowScripts` field in `package.json`). npm 11.16 and later warn
+ * after every install about each dependency install script that the field does not cover, and a
+ * future release is to skip them; listed, they run as they did, without the warning.
  *
  * `.projenrc.ts` adds a package with the `allowScripts` option or `project.package.addAllowedScripts()`,
  * and takes one off with `project.package.removeAllowedScripts()`.
@@ -23,8 +21,6 @@ export const TOOLCHAIN_INSTALL_SCRIPTS: readonly string[] = ['@swc/core', 'esbui
 export class InstallScripts extends Component {
   constructor(project: javascript.NodeProject) {
     super(project);
-    const manager = project.package.packageManager;
-    if (manager === javascript.NodePackageManager.YARN || manager === javascript.NodePackageManager.YARN_CLASSIC) return;
     project.package.addAllowedScripts(...TOOLCHAIN_INSTALL_SCRIPTS);
   }
 }

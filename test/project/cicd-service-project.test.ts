@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LogLevel } from 'projen';
+import { javascript, LogLevel } from 'projen';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import { freshOutdir, newProject, synthInPlace } from './helpers';
 import { CicdServiceProject, CicdServiceProjectOptions } from '../../src';
@@ -101,6 +101,24 @@ describe('CicdServiceProject', () => {
     const rc = fs.readFileSync(path.join(outdir, '.projenrc.ts'), 'utf-8');
     expect(rc).toContain(`cdkVersion: "${MIN_CDK_VERSION}"`);
     expect(rc).not.toContain('2.189.1');
+  });
+
+  test('installs with npm when packageManager is unset (projen would pick Yarn Classic) or npm', () => {
+    for (const options of [{}, { packageManager: javascript.NodePackageManager.NPM }]) {
+      const project = newProject(options);
+      expect(project.package.packageManager).toBe(javascript.NodePackageManager.NPM);
+      expect(project.package.lockFile).toBe('package-lock.json');
+    }
+  });
+
+  test.each(['yarn', 'yarn_classic', 'yarn_berry', 'pnpm', 'bun', 'npm ', null])('packageManager %j stops the constructor before any file is written', (value) => {
+    const outdir = freshOutdir();
+    const make = () => new CicdServiceProject({
+      name: 'orders-api', defaultReleaseBranch: 'main', cdkVersion: '2.257.0', outdir, packageManager: value,
+    } as unknown as CicdServiceProjectOptions);
+    expect(make).toThrow(`Invalid option "packageManager": got ${JSON.stringify(value)}; expected "npm" (javascript.NodePackageManager.NPM): `
+      + 'buildspec.yml and the Dockerfile install with npm ci from package-lock.json.');
+    expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
   test('writes no .npmignore: a service is not an npm package', () => {

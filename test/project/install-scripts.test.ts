@@ -1,15 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { javascript } from 'projen';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import { newProject, synth } from './helpers';
 import { TOOLCHAIN_INSTALL_SCRIPTS } from '../../src/project/install-scripts';
 
-const NPM = javascript.NodePackageManager.NPM;
-
 describe('InstallScripts', () => {
-  test('package.json lets the toolchain\'s install scripts run (npm, as projen new sets it)', () => {
-    const manifest = synth({ packageManager: NPM })['package.json'];
+  test('package.json lets the toolchain\'s install scripts run', () => {
+    const manifest = synth()['package.json'];
     expect(manifest.allowScripts).toEqual({ '@parcel/watcher': true, '@swc/core': true, 'esbuild': true });
   });
 
@@ -19,7 +16,7 @@ describe('InstallScripts', () => {
     const root = path.resolve(__dirname, '..', '..');
     const bringers: Record<string, string> = { '@swc/core': '@swc/jest', 'esbuild': 'tsx', '@parcel/watcher': 'jest-haste-map' };
     expect(Object.keys(bringers).sort()).toEqual([...TOOLCHAIN_INSTALL_SCRIPTS].sort());
-    const devDeps = Object.keys(synth({ packageManager: NPM })['package.json'].devDependencies);
+    const devDeps = Object.keys(synth()['package.json'].devDependencies);
     expect(devDeps).toEqual(expect.arrayContaining(['@swc/jest', '@swc/core', 'tsx', 'jest']));
     // Only @parcel/watcher is installed here (through Jest); its manifest names the script.
     const watcher = require.resolve('@parcel/watcher/package.json', { paths: [path.dirname(require.resolve('jest-haste-map/package.json', { paths: [root] }))] });
@@ -27,22 +24,9 @@ describe('InstallScripts', () => {
   });
 
   test('the allowScripts option and addAllowedScripts add to the list; removeAllowedScripts takes one off', () => {
-    const project = newProject({ packageManager: NPM, allowScripts: ['sharp'] });
+    const project = newProject({ allowScripts: ['sharp'] });
     project.package.addAllowedScripts('canvas');
     project.package.removeAllowedScripts('esbuild');
     expect(synthSnapshot(project)['package.json'].allowScripts).toEqual({ '@parcel/watcher': true, '@swc/core': true, 'canvas': true, 'sharp': true });
-  });
-
-  test('pnpm gets the same list as onlyBuiltDependencies', () => {
-    const files = synth({ packageManager: javascript.NodePackageManager.PNPM });
-    expect(files['package.json'].allowScripts).toBeUndefined();
-    expect(files['pnpm-workspace.yaml']).toContain('onlyBuiltDependencies');
-    for (const name of TOOLCHAIN_INSTALL_SCRIPTS) expect(files['pnpm-workspace.yaml']).toContain(name);
-  });
-
-  test('Yarn Classic, which has no such list, gets none and synthesizes', () => {
-    const files = synth({ packageManager: javascript.NodePackageManager.YARN_CLASSIC });
-    expect(files['package.json'].allowScripts).toBeUndefined();
-    expect(files['package.json'].name).toBe('orders-api');
   });
 });
