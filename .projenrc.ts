@@ -12,7 +12,7 @@ const project = new cdk.JsiiProject({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   // The one dependency here with an install script (Jest's file watcher, which builds from source
-  // only when asked to): listed, npm (11.16 and later) runs it without a warning after every install.
+  // only when asked to): listed, npm 11.19 runs it without a warning after every install.
   allowScripts: ['@parcel/watcher'],
   projenrcTs: true,
   jsiiVersion: '~6.0.0',

@@ -11,9 +11,9 @@ export const TOOLCHAIN_INSTALL_SCRIPTS: readonly string[] = ['@swc/core', 'esbui
 
 /**
  * Lists the toolchain's install scripts in projen's install-script allowlist (the `allowScripts`
- * option, written to npm's `allowScripts` field in `package.json`). npm 11.16 and later warn
- * after every install about each dependency install script that the field does not cover, and a
- * future release is to skip them; listed, they run as they did, without the warning.
+ * option, written to npm's `allowScripts` field in `package.json`, which npm reads from 11.16 on).
+ * npm 11.19 warns after every install about each dependency install script that the field does
+ * not cover, and says a future release is to skip them; listed, they run as they did, without the warning.
  *
  * `.projenrc.ts` adds a package with the `allowScripts` option or `project.package.addAllowedScripts()`,
  * and takes one off with `project.package.removeAllowedScripts()`.

@@ -67,7 +67,7 @@ describe('a repository generated from the packed tarball', () => {
   });
 
   test('allowScripts covers every installed package that has install scripts, and lists no other', () => {
-    // npm 11.16 and later (this machine's 11.19) review the field against node_modules.
+    // npm (11.19 on this machine) reviews the field against node_modules.
     const npm = (...args: string[]) => execFileSync('npm', args, { cwd: dir, encoding: 'utf-8', env: developerEnv() }).trim();
     expect(npm('install-scripts', 'ls')).toBe('No packages with unreviewed install scripts.');
     expect(npm('install-scripts', 'prune', '--dry-run')).toBe('No unused allowScripts entries.');
