@@ -192,8 +192,9 @@ export class CicdServiceProject extends awscdk.AwsCdkTypeScriptApp {
   }
 
   /**
-   * npm, whatever the option says otherwise: `buildspec.yml` and the Dockerfile install with
-   * `npm ci` from `package-lock.json`. Left unset, projen would fall back to Yarn Classic.
+   * npm, the only package manager the repository builds with (`buildspec.yml` and the Dockerfile
+   * install with `npm ci` from `package-lock.json`): an unset option means npm, where projen would
+   * fall back to Yarn Classic, and any other value is refused.
    */
   private static resolvePackageManager(options: CicdServiceProjectOptions): javascript.NodePackageManager {
     const value = (options as unknown as Record<string, unknown>).packageManager;
